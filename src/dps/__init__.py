@@ -1,0 +1,1 @@
+"""DPS: sales-force automation for Japanese sales teams."""

@@ -1,0 +1,34 @@
+"""What the login use cases are built with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from attrs import frozen
+
+from dps.application.auth.ports import AuthUnitOfWork
+from dps.application.shared.ports import AuditLog, Clock, IdFactory, PasswordHasher
+from dps.application.tenancy.ports import TenancyUowFactory
+from dps.domain.directory.users import LockoutPolicy
+from dps.domain.shared.ids import TenantId
+
+
+@frozen
+class SessionPolicy:
+    """A session ends `absolute` after login or `idle` after the last request, whichever is first."""
+
+    absolute: timedelta = timedelta(hours=12)
+    idle: timedelta = timedelta(hours=2)
+
+
+@frozen
+class AuthDeps:
+    uow: Callable[[TenantId], AuthUnitOfWork]
+    tenancy: TenancyUowFactory
+    clock: Clock
+    ids: IdFactory
+    audit: AuditLog
+    hasher: PasswordHasher
+    lockout: LockoutPolicy = LockoutPolicy()
+    sessions: SessionPolicy = SessionPolicy()

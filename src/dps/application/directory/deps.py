@@ -1,0 +1,22 @@
+"""What every directory use case is built with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from attrs import frozen
+
+from dps.application.directory.ports import DirectoryUnitOfWork
+from dps.application.shared.ports import AuditLog, Clock, IdFactory, PasswordHasher
+from dps.domain.shared.ids import TenantId
+
+DirectoryUowFactory = Callable[[TenantId], DirectoryUnitOfWork]
+
+
+@frozen
+class DirectoryDeps:
+    uow: DirectoryUowFactory
+    clock: Clock
+    ids: IdFactory
+    audit: AuditLog
+    hasher: PasswordHasher

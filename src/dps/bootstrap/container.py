@@ -1,0 +1,95 @@
+"""The composition root: one dependency-injector container that builds every adapter and use case."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from dependency_injector import containers, providers
+
+from dps.adapters.db.engine import create_engine
+from dps.adapters.db.unit_of_work import SqlTenancyUnitOfWork, SqlUnitOfWork
+from dps.adapters.logs.audit import StructlogAuditLog
+from dps.adapters.security.passwords import Argon2PasswordHasher
+from dps.adapters.system import SystemClock, Uuid7Factory
+from dps.application.auth.deps import AuthDeps
+from dps.application.auth.login import ChangePassword, LogIn, LogOut, ResolveSession
+from dps.application.auth.tokens import IssueApiToken, ResolveApiToken, RevokeApiToken
+from dps.application.directory.affiliations import AssignAffiliation, ListAffiliations
+from dps.application.directory.companies import CreateCompany, ListCompanies
+from dps.application.directory.deps import DirectoryDeps
+from dps.application.directory.groups import AddGroupMember, CreatePublicGroup, ListPublicGroups
+from dps.application.directory.org_refresh import RefreshOrgClosure
+from dps.application.directory.organizations import (
+    CloseOrganization,
+    CreateOrganization,
+    ListOrganizations,
+    MoveOrganization,
+    RenameOrganization,
+)
+from dps.application.directory.positions import CreatePosition, ListPositions
+from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
+from dps.bootstrap.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    """Singletons throughout: adapters and use cases are stateless once built."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    # adapters
+    engine = providers.Singleton(create_engine, url=settings.provided.database_url)
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(Uuid7Factory)
+    hasher = providers.Singleton(Argon2PasswordHasher, memory_cost_kib=settings.provided.password_hash_memory_kib)
+    audit = providers.Singleton(StructlogAuditLog)
+    uow = providers.Singleton(partial, SqlUnitOfWork, engine)
+    tenancy_uow = providers.Singleton(partial, SqlTenancyUnitOfWork, engine)
+
+    directory_deps = providers.Singleton(
+        DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher
+    )
+    auth_deps = providers.Singleton(
+        AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher
+    )
+
+    # tenancy
+    create_tenant = providers.Singleton(CreateTenant, uow=tenancy_uow, clock=clock, ids=ids, audit=audit)
+    list_tenants = providers.Singleton(ListTenants, uow=tenancy_uow)
+    find_tenant = providers.Singleton(FindTenant, uow=tenancy_uow)
+
+    # directory
+    create_company = providers.Singleton(CreateCompany, deps=directory_deps)
+    list_companies = providers.Singleton(ListCompanies, deps=directory_deps)
+    create_organization = providers.Singleton(CreateOrganization, deps=directory_deps)
+    rename_organization = providers.Singleton(RenameOrganization, deps=directory_deps)
+    move_organization = providers.Singleton(MoveOrganization, deps=directory_deps)
+    close_organization = providers.Singleton(CloseOrganization, deps=directory_deps)
+    list_organizations = providers.Singleton(ListOrganizations, deps=directory_deps)
+    create_position = providers.Singleton(CreatePosition, deps=directory_deps)
+    list_positions = providers.Singleton(ListPositions, deps=directory_deps)
+    create_public_group = providers.Singleton(CreatePublicGroup, deps=directory_deps)
+    add_group_member = providers.Singleton(AddGroupMember, deps=directory_deps)
+    list_public_groups = providers.Singleton(ListPublicGroups, deps=directory_deps)
+    add_user = providers.Singleton(AddUser, deps=directory_deps)
+    set_user_password = providers.Singleton(SetUserPassword, deps=directory_deps)
+    deactivate_user = providers.Singleton(DeactivateUser, deps=directory_deps)
+    list_users = providers.Singleton(ListUsers, deps=directory_deps)
+    assign_affiliation = providers.Singleton(AssignAffiliation, deps=directory_deps)
+    list_affiliations = providers.Singleton(ListAffiliations, deps=directory_deps)
+    refresh_org_closure = providers.Singleton(RefreshOrgClosure, deps=directory_deps)
+
+    # auth
+    log_in = providers.Singleton(LogIn, deps=auth_deps)
+    log_out = providers.Singleton(LogOut, deps=auth_deps)
+    resolve_session = providers.Singleton(ResolveSession, deps=auth_deps)
+    change_password = providers.Singleton(ChangePassword, deps=auth_deps)
+    issue_api_token = providers.Singleton(IssueApiToken, deps=auth_deps)
+    resolve_api_token = providers.Singleton(ResolveApiToken, deps=auth_deps)
+    revoke_api_token = providers.Singleton(RevokeApiToken, deps=auth_deps)
+
+
+def build_container(settings: Settings) -> Container:
+    """A container for `settings`; tests override providers on the result."""
+    container = Container(settings=settings)
+    return container

@@ -1,0 +1,95 @@
+"""Settings from `DPS_*` environment variables, with defaults that work out of the box."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from attrs import frozen
+
+
+@frozen
+class Settings:
+    data_dir: Path
+    """DPS_DATA_DIR: where the embedded database, the secret key and uploads live (default ./var)."""
+    database_url: str
+    """DPS_DATABASE_URL: SQLAlchemy URL; default SQLite at <data_dir>/dps.sqlite3."""
+    log_dir: Path
+    """DPS_LOG_DIR: one directory per tenant with its six logs (default <data_dir>/logs)."""
+    secret_key: str
+    """DPS_SECRET_KEY: signs session and CSRF cookies; generated into <data_dir>/secret_key when unset."""
+    default_time_zone: str = "Asia/Tokyo"
+    """DPS_DEFAULT_TIME_ZONE: the time zone of new tenants and users."""
+    default_tenant: str = "demo"
+    """DPS_DEFAULT_TENANT: tenant code pre-filled on the login form."""
+    host: str = "127.0.0.1"
+    """DPS_HOST: address `dps serve` binds to."""
+    port: int = 8000
+    """DPS_PORT: port `dps serve` listens on."""
+    workers: int = 1
+    """DPS_WORKERS: app processes `dps serve` starts (needs PostgreSQL above 1)."""
+    secure_cookies: bool = False
+    """DPS_SECURE_COOKIES: mark cookies Secure (set it behind TLS)."""
+    log_level: str = "INFO"
+    """DPS_LOG_LEVEL."""
+    password_hash_memory_kib: int = 65536
+    """DPS_PASSWORD_HASH_MEMORY_KIB: argon2 memory cost (lower only in tests)."""
+    max_upload_bytes: int = 20 * 1024 * 1024
+    """DPS_MAX_UPLOAD_BYTES: the largest accepted upload."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class SettingsError(ValueError):
+    """A DPS_* variable holds a value that cannot be used."""
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read DPS_* from `env` (default os.environ); the only place that reads the environment."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("DPS_DATA_DIR", "./var")).resolve()
+    database_url = env.get("DPS_DATABASE_URL") or f"sqlite:///{data_dir / 'dps.sqlite3'}"
+    log_dir = Path(env.get("DPS_LOG_DIR") or data_dir / "logs").resolve()
+    secret = env.get("DPS_SECRET_KEY") or _stored_secret(data_dir)
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        log_dir=log_dir,
+        secret_key=secret,
+        default_time_zone=env.get("DPS_DEFAULT_TIME_ZONE", "Asia/Tokyo"),
+        default_tenant=env.get("DPS_DEFAULT_TENANT", "demo"),
+        host=env.get("DPS_HOST", "127.0.0.1"),
+        port=_int(env, "DPS_PORT", 8000),
+        workers=_int(env, "DPS_WORKERS", 1),
+        secure_cookies=env.get("DPS_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        log_level=env.get("DPS_LOG_LEVEL", "INFO").upper(),
+        password_hash_memory_kib=_int(env, "DPS_PASSWORD_HASH_MEMORY_KIB", 65536),
+        max_upload_bytes=_int(env, "DPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+    )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as e:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from e
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """Generate the secret key once and keep it (mode 600) so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
