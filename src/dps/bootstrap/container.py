@@ -7,13 +7,14 @@ from functools import partial
 from dependency_injector import containers, providers
 
 from dps.adapters.db.engine import create_engine
+from dps.adapters.db.health import database_status
 from dps.adapters.db.unit_of_work import SqlTenancyUnitOfWork, SqlUnitOfWork
 from dps.adapters.logs.audit import StructlogAuditLog
 from dps.adapters.security.passwords import Argon2PasswordHasher
 from dps.adapters.system import SystemClock, Uuid7Factory
 from dps.application.auth.deps import AuthDeps
 from dps.application.auth.login import ChangePassword, LogIn, LogOut, ResolveSession
-from dps.application.auth.tokens import IssueApiToken, ResolveApiToken, RevokeApiToken
+from dps.application.auth.tokens import IssueApiToken, IssueApiTokenForUser, ResolveApiToken, RevokeApiToken
 from dps.application.directory.affiliations import AssignAffiliation, ListAffiliations
 from dps.application.directory.companies import CreateCompany, ListCompanies
 from dps.application.directory.deps import DirectoryDeps
@@ -45,6 +46,8 @@ class Container(containers.DeclarativeContainer):
     audit = providers.Singleton(StructlogAuditLog)
     uow = providers.Singleton(partial, SqlUnitOfWork, engine)
     tenancy_uow = providers.Singleton(partial, SqlTenancyUnitOfWork, engine)
+    readiness = providers.Factory(partial, database_status, engine)
+    """A zero-argument callable: (ready, reason) for /readyz."""
 
     directory_deps = providers.Singleton(
         DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher
@@ -85,6 +88,7 @@ class Container(containers.DeclarativeContainer):
     resolve_session = providers.Singleton(ResolveSession, deps=auth_deps)
     change_password = providers.Singleton(ChangePassword, deps=auth_deps)
     issue_api_token = providers.Singleton(IssueApiToken, deps=auth_deps)
+    issue_api_token_for_user = providers.Singleton(IssueApiTokenForUser, deps=auth_deps)
     resolve_api_token = providers.Singleton(ResolveApiToken, deps=auth_deps)
     revoke_api_token = providers.Singleton(RevokeApiToken, deps=auth_deps)
 

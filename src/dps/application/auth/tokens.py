@@ -11,7 +11,8 @@ from attrs import frozen
 from dps.application.auth.deps import AuthDeps
 from dps.application.auth.login import secret_hash
 from dps.application.auth.principals import principal_for
-from dps.application.shared.errors import Unauthenticated
+from dps.application.shared.errors import NotFound, Unauthenticated
+from dps.application.shared.guards import ensure_admin
 from dps.application.shared.time import today_in
 from dps.domain.auth.sessions import ApiToken
 from dps.domain.shared.ids import ApiTokenId, TenantId
@@ -92,3 +93,20 @@ class RevokeApiToken:
             uow.api_tokens.update(token)
             uow.commit()
         self._d.audit.security("api_token.revoked", user=principal.login_id, token_id=str(token_id))
+
+
+class IssueApiTokenForUser:
+    """An administrator (or an operator through the CLI) issues a token in a user's name."""
+
+    def __init__(self, deps: AuthDeps) -> None:
+        self._d = deps
+        self._issue = IssueApiToken(deps)
+
+    def __call__(self, principal: Principal, login_id: str, name: str = "api") -> IssuedToken:
+        ensure_admin(principal, self._d.audit, "api_token.issue_for_user")
+        with self._d.uow(principal.tenant_id) as uow:
+            user = uow.users.get_by_login(login_id)
+            if user is None or not user.is_active:
+                raise NotFound("user", login_id)
+            owner = principal_for(uow, principal.tenant_id, user, today_in(self._d.clock, user.time_zone))
+        return self._issue(owner, name)

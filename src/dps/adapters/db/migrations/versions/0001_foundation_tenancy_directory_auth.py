@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import dps.adapters.db.metadata
+import dps.adapters.db.metadata  # noqa: F401  (custom column types)
 
 
 
@@ -162,7 +162,7 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('rank', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('is_manager', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_manager', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'company_id'], ['companies.tenant_id', 'companies.id'], name=op.f('fk_positions_tenant_id_company_id_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_positions_tenant_id_tenants'), ondelete='CASCADE'),
