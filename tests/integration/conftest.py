@@ -44,7 +44,7 @@ def pg_url(worker_id: str) -> Iterator[str]:
         admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as e:  # noqa: BLE001 - any failure means "no server"
+    except Exception as e:
         _pg_unavailable(str(e).splitlines()[0])
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
@@ -123,7 +123,8 @@ def container(tmp_path: Path, engine: sa.Engine) -> Iterator[Container]:
 
 @pytest.fixture
 def tenant(container: Container) -> Tenant:
-    return container.create_tenant()(CreateTenantCommand(code="acme", name="ACME株式会社", full_licenses=5, light_licenses=3))
+    command = CreateTenantCommand(code="acme", name="ACME株式会社", full_licenses=5, light_licenses=3)
+    return container.create_tenant()(command)
 
 
 @pytest.fixture

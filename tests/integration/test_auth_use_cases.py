@@ -123,6 +123,7 @@ def test_api_tokens_resolve_until_revoked(container: Container, user) -> None:  
 def test_passwords_are_stored_as_argon2_hashes(container: Container, admin: Principal, user) -> None:  # type: ignore[no-untyped-def]
     with container.uow()(admin.tenant_id) as uow:
         stored = uow.users.get_by_login("tanaka")
-    assert stored is not None and stored.password_hash is not None
+    assert stored is not None
+    assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2id$")
     assert PASSWORD not in stored.password_hash

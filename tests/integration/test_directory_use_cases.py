@@ -32,12 +32,14 @@ def setup_company(c: Container, admin: Principal):  # type: ignore[no-untyped-de
     company = c.create_company()(admin, CreateCompanyCommand(code="C1", name="ACME株式会社", valid_from=FAR_PAST))
     top = c.create_organization()(admin, CreateOrganizationCommand(company.id, "HQ", "本社", FAR_PAST))
     sales = c.create_organization()(admin, CreateOrganizationCommand(company.id, "SALES", "営業本部", FAR_PAST, top.id))
-    east = c.create_organization()(admin, CreateOrganizationCommand(company.id, "EAST", "東日本営業部", FAR_PAST, sales.id))
+    east = c.create_organization()(
+        admin, CreateOrganizationCommand(company.id, "EAST", "東日本営業部", FAR_PAST, sales.id)
+    )
     return company, top, sales, east
 
 
 def test_org_tree_changes_persist_with_history(container: Container, admin: Principal) -> None:
-    company, top, sales, east = setup_company(container, admin)
+    _company, _top, sales, _east = setup_company(container, admin)
     renamed = container.rename_organization()(
         admin, RenameOrganizationCommand(sales.id, "営業統括本部", date(2025, 4, 1), expected_version=1)
     )
@@ -104,7 +106,8 @@ def test_licence_count_limits_active_users_and_deactivation_frees_one(
     container.deactivate_user()(admin, "light0")
     add(admin, AddUserCommand(login_id="light3", name="ライト3", license=License.LIGHT))
     logins = [u.login_id for u in container.list_users()(admin)]
-    assert "light0" not in logins and "light3" in logins
+    assert "light0" not in logins
+    assert "light3" in logins
 
 
 def test_light_and_non_admin_users_cannot_change_the_directory(container: Container, admin: Principal) -> None:
@@ -130,7 +133,8 @@ def test_primary_affiliation_is_unique_at_any_date(container: Container, admin: 
     with pytest.raises(Invalid) as e:
         container.assign_affiliation()(admin, AssignAffiliationCommand(user.id, east.id, date(2024, 4, 1)))
     assert "is_primary" in e.value.errors
-    container.assign_affiliation()(admin, AssignAffiliationCommand(user.id, east.id, date(2024, 4, 1), is_primary=False))
+    concurrent = AssignAffiliationCommand(user.id, east.id, date(2024, 4, 1), is_primary=False)
+    container.assign_affiliation()(admin, concurrent)
     affs = container.list_affiliations()(admin, user.id)
     assert sorted(a.is_primary for a in affs) == [False, True]
 

@@ -32,11 +32,11 @@ def test_tenant_id_leads_every_key_and_index() -> None:
     for table in metadata.sorted_tables:
         if table.name == "tenants":
             continue
-        assert list(table.primary_key.columns)[0].name == "tenant_id", table.name
+        assert next(iter(table.primary_key.columns)).name == "tenant_id", table.name
         for index in table.indexes:
-            assert list(index.columns)[0].name == "tenant_id", (table.name, index.name)
+            assert next(iter(index.columns)).name == "tenant_id", (table.name, index.name)
         for fk in table.foreign_key_constraints:
             if fk.referred_table.name != "tenants":
                 assert fk.column_keys[0] == "tenant_id", (table.name, fk.name)
         for uq in (c for c in table.constraints if isinstance(c, sa.UniqueConstraint)):
-            assert list(uq.columns)[0].name == "tenant_id", (table.name, uq.name)
+            assert next(iter(uq.columns)).name == "tenant_id", (table.name, uq.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 
 from dps.application.auth.ports import AuthUnitOfWork
 from dps.application.shared.ports import AuditLog, Clock, IdFactory, PasswordHasher
@@ -30,5 +30,5 @@ class AuthDeps:
     ids: IdFactory
     audit: AuditLog
     hasher: PasswordHasher
-    lockout: LockoutPolicy = LockoutPolicy()
-    sessions: SessionPolicy = SessionPolicy()
+    lockout: LockoutPolicy = field(factory=LockoutPolicy)
+    sessions: SessionPolicy = field(factory=SessionPolicy)

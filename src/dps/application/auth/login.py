@@ -148,9 +148,13 @@ class ChangePassword:
                 raise Unauthenticated("user not found")
             if not self._d.hasher.verify(user.password_hash, current):
                 self._d.audit.security("password.change_failed", user=user.login_id, reason="wrong current password")
-                raise Invalid.field("current_password", "現在のパスワードが正しくありません / the current password is wrong")
+                raise Invalid.field(
+                    "current_password", "現在のパスワードが正しくありません / the current password is wrong"
+                )
             if new == current:
-                raise Invalid.field("new_password", "新しいパスワードは現在と異なる必要があります / must differ from the current one")
+                raise Invalid.field(
+                    "new_password", "新しいパスワードは現在と異なる必要があります / must differ from the current one"
+                )
             with domain_rules():
                 check_password_strength(new, login_id=user.login_id)
             user.set_password_hash(self._d.hasher.hash(new), self._d.clock.now())

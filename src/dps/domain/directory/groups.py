@@ -61,9 +61,9 @@ def check_new_membership(
     if new.role_id is not None:
         group.role(new.role_id)
     for m in existing:
-        if m.id != new.id and m.group_id == new.group_id and m.user_id == new.user_id:
-            if m.period.overlaps(new.period):
-                raise DomainError("the user is already a member of this group in that period", field="valid_from")
+        same = m.id != new.id and m.group_id == new.group_id and m.user_id == new.user_id
+        if same and m.period.overlaps(new.period):
+            raise DomainError("the user is already a member of this group in that period", field="valid_from")
 
 
 def groups_at(memberships: Iterable[GroupMembership], day: date) -> frozenset[PublicGroupId]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -60,7 +61,7 @@ class SqlPublicGroupRepository(TenantScoped, PublicGroupRepository):
         if rows:
             self._conn.execute(group_roles.insert(), rows)
 
-    def _load(self, *where: sa.ColumnElement[bool]) -> list[PublicGroup]:
+    def _load(self, *where: sa.ColumnElement[bool]) -> builtins.list[PublicGroup]:
         heads = list(self._conn.execute(self._select(public_groups, *where).order_by(public_groups.c.code)))
         if not heads:
             return []

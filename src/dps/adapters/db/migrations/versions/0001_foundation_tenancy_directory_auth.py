@@ -1,7 +1,7 @@
 """foundation: tenancy, directory, auth
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 10:33:35.058470
 """
 
@@ -10,9 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import dps.adapters.db.metadata  # noqa: F401  (custom column types)
-
-
+import dps.adapters.db.metadata
 
 revision: str = '0001'
 down_revision: str | None = None
