@@ -8,9 +8,9 @@ from datetime import date
 from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
-from dps.application.shared.snapshots import snapshot
 from dps.domain.directory.affiliations import Affiliation, check_new_affiliation
 from dps.domain.shared.ids import AffiliationId, OrganizationId, PositionId, UserId
 from dps.domain.shared.periods import Period
@@ -60,10 +60,7 @@ class AssignAffiliation:
                 check_new_affiliation(uow.affiliations.for_user(cmd.user_id), aff, org, position)
             uow.affiliations.add(aff)
             uow.commit()
-        self._d.audit.master_change(
-            entity="affiliation", record_id=aff.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(aff),
-        )
+        log_master_change(self._d.audit, principal, "affiliation", "create", aff)
         return aff
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, domain_rules
 from dps.application.shared.guards import ensure_admin
-from dps.application.shared.snapshots import snapshot
 from dps.domain.directory.companies import Company
 from dps.domain.shared.ids import CompanyId
 from dps.domain.shared.principal import Principal
@@ -46,10 +46,7 @@ class CreateCompany:
                 )
             uow.companies.add(company)
             uow.commit()
-        self._d.audit.master_change(
-            entity="company", record_id=company.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(company),
-        )
+        log_master_change(self._d.audit, principal, "company", "create", company)
         return company
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
-from dps.application.shared.snapshots import snapshot
 from dps.domain.directory.groups import GroupMembership, GroupRole, PublicGroup, check_new_membership
 from dps.domain.shared.ids import GroupMembershipId, GroupRoleId, PublicGroupId, UserId
 from dps.domain.shared.periods import Period
@@ -61,10 +61,7 @@ class CreatePublicGroup:
                     group.add_role(GroupRole(GroupRoleId(self._d.ids.new_id()), code, name))
             uow.public_groups.add(group)
             uow.commit()
-        self._d.audit.master_change(
-            entity="public_group", record_id=group.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(group),
-        )
+        log_master_change(self._d.audit, principal, "public_group", "create", group)
         return group
 
 
@@ -96,10 +93,7 @@ class AddGroupMember:
                 check_new_membership(group, uow.group_memberships.for_user(cmd.user_id), membership)
             uow.group_memberships.add(membership)
             uow.commit()
-        self._d.audit.master_change(
-            entity="group_membership", record_id=membership.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(membership),
-        )
+        log_master_change(self._d.audit, principal, "group_membership", "create", membership)
         return membership
 
 

@@ -9,6 +9,7 @@ from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
 from dps.application.directory.ports import DirectoryUnitOfWork
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
 from dps.application.shared.snapshots import snapshot
@@ -103,10 +104,7 @@ class CreateOrganization:
                 tree.put(org)
             uow.organizations.add(org)
             uow.commit()
-        self._d.audit.master_change(
-            entity="organization", record_id=org.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(org),
-        )
+        log_master_change(self._d.audit, principal, "organization", "create", org)
         return org
 
 
@@ -139,10 +137,7 @@ class _ChangeOrganization:
                 tree.put(org)
             uow.organizations.update(org)
             uow.commit()
-        self._d.audit.master_change(
-            entity="organization", record_id=org.id, action=self.action, actor=principal.login_id,
-            before=before, after=snapshot(org),
-        )
+        log_master_change(self._d.audit, principal, "organization", self.action, org, before=before)
         return org
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
-from dps.application.shared.snapshots import snapshot
 from dps.domain.directory.positions import Position
 from dps.domain.shared.ids import CompanyId, PositionId
 from dps.domain.shared.principal import Principal
@@ -47,10 +47,7 @@ class CreatePosition:
                 )
             uow.positions.add(position)
             uow.commit()
-        self._d.audit.master_change(
-            entity="position", record_id=position.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(position),
-        )
+        log_master_change(self._d.audit, principal, "position", "create", position)
         return position
 
 

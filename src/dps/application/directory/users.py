@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from dps.application.directory.deps import DirectoryDeps
+from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
 from dps.application.shared.snapshots import snapshot
@@ -61,10 +62,7 @@ class AddUser:
                 user.set_password_hash(self._d.hasher.hash(cmd.password), now)
             uow.users.add(user)
             uow.commit()
-        self._d.audit.master_change(
-            entity="user", record_id=user.id, action="create", actor=principal.login_id,
-            before=None, after=snapshot(user),
-        )
+        log_master_change(self._d.audit, principal, "user", "create", user)
         return user
 
 
@@ -106,10 +104,7 @@ class DeactivateUser:
                 user.deactivate()
             uow.users.update(user)
             uow.commit()
-        self._d.audit.master_change(
-            entity="user", record_id=user.id, action="deactivate", actor=principal.login_id,
-            before=before, after=snapshot(user),
-        )
+        log_master_change(self._d.audit, principal, "user", "deactivate", user, before=before)
         self._d.audit.security("user.deactivated", user=user.login_id, actor=principal.login_id)
         return user
 
