@@ -29,7 +29,7 @@ from dps.application.directory.organizations import (
 )
 from dps.application.directory.positions import CreatePosition, ListPositions
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
-from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
+from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
 from dps.bootstrap.settings import Settings
 
 
@@ -60,6 +60,7 @@ class Container(containers.DeclarativeContainer):
     create_tenant = providers.Singleton(CreateTenant, uow=tenancy_uow, clock=clock, ids=ids, audit=audit)
     list_tenants = providers.Singleton(ListTenants, uow=tenancy_uow)
     find_tenant = providers.Singleton(FindTenant, uow=tenancy_uow)
+    get_tenant = providers.Singleton(GetTenant, uow=tenancy_uow)
 
     # directory
     create_company = providers.Singleton(CreateCompany, deps=directory_deps)

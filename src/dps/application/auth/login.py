@@ -48,7 +48,7 @@ class LogIn:
             tenant = tuow.tenants.get_by_code(tenant_code.strip())
         if tenant is None or not tenant.is_active:
             self._d.hasher.verify(self._dummy_hash, password)
-            self._d.audit.security("login.failed", tenant=tenant_code, user=login_id, reason="unknown tenant",
+            self._d.audit.security("login.failed", claimed_tenant=tenant_code, user=login_id, reason="unknown tenant",
                                    remote_addr=remote_addr)
             raise Unauthenticated(_GENERIC_FAILURE)
         with self._d.uow(tenant.id) as uow:

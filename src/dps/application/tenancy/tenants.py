@@ -54,6 +54,17 @@ class ListTenants:
             return uow.tenants.list()
 
 
+class GetTenant:
+    """The tenant with an id, or None: resolving a session or token cookie's tenant."""
+
+    def __init__(self, uow: TenancyUowFactory) -> None:
+        self._uow = uow
+
+    def __call__(self, tenant_id: TenantId) -> Tenant | None:
+        with self._uow() as uow:
+            return uow.tenants.get(tenant_id)
+
+
 class FindTenant:
     def __init__(self, uow: TenancyUowFactory) -> None:
         self._uow = uow

@@ -1,0 +1,1 @@
+"""The demo tenant: a small, realistic Japanese sales organisation to try DPS with."""

@@ -1,0 +1,1 @@
+"""Server-rendered HTML pages (session cookie + CSRF)."""

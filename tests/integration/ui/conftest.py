@@ -1,0 +1,83 @@
+"""A live DPS server on a free loopback port and a real headless Chromium to drive it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import uvicorn
+
+from dps.application.auth.principals import system_principal
+from dps.application.tenancy.tenants import CreateTenantCommand
+from dps.bootstrap.container import Container
+from dps.entrypoints.http.app import create_app
+from tests.integration.conftest import make_container
+
+CHROMIUM = os.environ.get("DPS_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(container), host="127.0.0.1", port=self.port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, sqlite_engine: sa.Engine) -> Iterator[LiveServer]:
+    container = make_container(tmp_path, sqlite_engine)
+    tenant = container.create_tenant()(CreateTenantCommand(code="acme", name="ACME株式会社"))
+    server = LiveServer(container)
+    server.tenant = tenant  # type: ignore[attr-defined]
+    server.admin = system_principal(tenant.id, actor="ui-test")  # type: ignore[attr-defined]
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright (no browser download: the executable is given)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"Chromium is required for the UI tests in CI and is missing at {CHROMIUM}")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
