@@ -127,3 +127,12 @@ def test_passwords_are_stored_as_argon2_hashes(container: Container, admin: Prin
     assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2id$")
     assert PASSWORD not in stored.password_hash
+
+
+def test_an_unreachable_database_is_service_unavailable(container: Container) -> None:
+    from dps.adapters.db.engine import create_engine
+    from dps.application.shared.errors import ServiceUnavailable
+
+    container.engine.override(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    with pytest.raises(ServiceUnavailable):
+        container.log_in()("acme", "tanaka", PASSWORD)

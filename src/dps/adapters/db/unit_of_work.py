@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dps.adapters.db.repositories.affiliations import SqlAffiliationRepository, SqlOrgClosureRepository
 from dps.adapters.db.repositories.auth import SqlApiTokenRepository, SqlSessionRepository
@@ -15,7 +16,7 @@ from dps.adapters.db.repositories.organizations import SqlOrganizationRepository
 from dps.adapters.db.repositories.tenancy import SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
-from dps.application.shared.errors import NotFound
+from dps.application.shared.errors import NotFound, ServiceUnavailable
 from dps.application.tenancy.ports import TenancyUnitOfWork
 from dps.domain.shared.ids import TenantId
 from dps.domain.tenancy.tenants import Tenant
@@ -34,8 +35,14 @@ class _Transaction:
         return self._conn
 
     def _open(self) -> sa.Connection:
-        self._conn = self._engine.connect()
-        self._tx = self._conn.begin()
+        try:
+            self._conn = self._engine.connect()
+            self._tx = self._conn.begin()
+        except (OperationalError, InterfaceError) as e:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            raise ServiceUnavailable("the database cannot be reached; try again later") from e
         return self._conn
 
     def commit(self) -> None:

@@ -30,6 +30,10 @@ class Unauthenticated(ApplicationError):
     """No valid credentials: wrong password, locked account, expired session, bad token."""
 
 
+class ServiceUnavailable(ApplicationError):
+    """A backing service (the database) cannot be reached; try again later. Not the user's fault."""
+
+
 class Conflict(ApplicationError):
     """The record changed since it was read (optimistic lock) or a unique key is taken."""
 

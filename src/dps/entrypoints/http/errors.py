@@ -34,6 +34,7 @@ from dps.application.shared.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    ServiceUnavailable,
     Unauthenticated,
 )
 from dps.entrypoints.http.context import request_info, wants_json
@@ -66,6 +67,8 @@ _DB_UNAVAILABLE = {"OperationalError", "InterfaceError", "TimeoutError", "Discon
 
 def is_database_unavailable(exc: BaseException) -> bool:
     """SQLAlchemy's 'cannot reach / lost the database' errors, recognised without importing it."""
+    if isinstance(exc, ServiceUnavailable):
+        return True
     return any(c.__module__ == "sqlalchemy.exc" and c.__name__ in _DB_UNAVAILABLE for c in type(exc).__mro__)
 
 
@@ -108,6 +111,8 @@ def _typed_values(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 
 def application_error(request: Request[Any, Any, Any], exc: ApplicationError) -> Response[Any]:
+    if isinstance(exc, ServiceUnavailable):
+        return unexpected_error(request, exc)
     status = next((code for cls, code in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}
