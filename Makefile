@@ -10,7 +10,8 @@ setup:
 run: setup
 	@$(VENV)/bin/dps serve
 
-test: setup
+test:
+	@bash scripts/setup.sh --with-test-tools
 	@bash scripts/check.sh
 
 lint: setup

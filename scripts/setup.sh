@@ -16,8 +16,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
   touch "$stamp"
 fi
-# Debian packages (chromium, tesseract, ...) the project needs, when it needs them.
-if [ -f scripts/debian-packages.txt ]; then
+# Debian packages (chromium for the UI tests, ...): only `make test` needs them.
+if [ "${1:-}" = "--with-test-tools" ] && [ -f scripts/debian-packages.txt ]; then
   missing=()
   while read -r pkg; do
     [ -z "$pkg" ] || [[ "$pkg" == \#* ]] && continue

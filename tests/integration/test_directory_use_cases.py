@@ -165,3 +165,12 @@ def test_tenants_never_see_each_other(container: Container, admin: Principal) ->
     container.create_company()(other_admin, CreateCompanyCommand(code="C1", name="他社本体", valid_from=FAR_PAST))
     container.add_user()(other_admin, AddUserCommand(login_id="sato", name="佐藤", license=License.FULL))
     assert [c.name for c in container.list_companies()(admin)] == ["ACME株式会社"]
+
+
+def test_an_unknown_time_zone_is_refused(container: Container, admin: Principal) -> None:
+    command = AddUserCommand(login_id="tz", name="x", license=License.FULL, time_zone="Asia/Tokio")
+    with pytest.raises(Invalid) as e:
+        container.add_user()(admin, command)
+    assert "time_zone" in e.value.errors
+    with pytest.raises(Invalid):
+        container.create_tenant()(CreateTenantCommand(code="tz-co", name="x", time_zone="Mars/Olympus"))

@@ -31,11 +31,19 @@ def test_db_upgrade_migrates_the_url_given_on_the_command_line(dps: Dps, tmp_pat
     assert dps("db", "current", "--database-url", f"sqlite:///{other}").stdout.count(str(head_revision())) == 2
 
 
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/nowhere"
+
+
 def test_an_unreachable_database_exits_6(dps: Dps) -> None:
-    result = dps("db", "current", "--database-url", "postgresql://postgres@127.0.0.1:1/nowhere")
-    assert result.exit_code == 6, result.output
-    assert "database unavailable" in result.stderr
-    assert "Traceback" not in result.output
+    for args in (("db", "current", "--database-url", UNREACHABLE), ("db", "upgrade", "--database-url", UNREACHABLE)):
+        result = dps(*args)
+        assert result.exit_code == 6, (args, result.output)
+        assert "database unavailable" in result.stderr
+        assert "Traceback" not in result.output
+    for args in (("tenant", "list"), ("user", "list", "--tenant", "acme")):  # through the unit of work
+        result = dps(*args, env={"DPS_DATABASE_URL": UNREACHABLE})
+        assert result.exit_code == 6, (args, result.output)
+        assert "database unavailable" in result.stderr
 
 
 def test_an_unmigrated_database_exits_6_and_says_to_upgrade(dps: Dps) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,11 @@ class FakeUvicorn:
     def __init__(self, exit_code: int | None = None) -> None:
         self.calls: list[tuple[Any, dict[str, Any]]] = []
         self.exit_code = exit_code
+        self.console_handlers = 0
 
     def run(self, app: Any, **kwargs: Any) -> None:
         self.calls.append((app, kwargs))
+        self.console_handlers = len(logging.getLogger("uvicorn").handlers)
         if self.exit_code is not None:
             raise SystemExit(self.exit_code)
 
@@ -66,6 +69,8 @@ def test_serve_migrates_seeds_the_demo_on_sqlite_and_prints_the_login(
     assert kwargs == {"host": "127.0.0.1", "port": 8123, **UVICORN_LOGGING}
     assert kwargs["log_config"] is None  # uvicorn's dictConfig would close the per-tenant log files
     assert "DPS stopped" in result.stdout
+    assert uvicorn.console_handlers == 1  # the server's warnings show on the terminal while it runs
+    assert logging.getLogger("uvicorn").handlers == []  # and nothing is left behind
 
     listed = dps("user", "list", "--tenant", "demo")
     assert listed.exit_code == 0, listed.output

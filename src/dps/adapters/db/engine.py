@@ -27,7 +27,10 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> sa.En
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return sa.create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return sa.create_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        connect_args={"connect_timeout": 5},  # a silent host must not hang a request or /readyz
+    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

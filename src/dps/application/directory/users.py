@@ -11,6 +11,7 @@ from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_admin
 from dps.application.shared.snapshots import snapshot
+from dps.application.shared.time import check_time_zone
 from dps.domain.directory.users import User, check_password_strength, validate_login_id
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import License, Principal, Role
@@ -44,6 +45,7 @@ class AddUser:
     def __call__(self, principal: Principal, cmd: AddUserCommand) -> User:
         ensure_admin(principal, self._d.audit, "user.add")
         now = self._d.clock.now()
+        check_time_zone(cmd.time_zone)
         with self._d.uow(principal.tenant_id) as uow:
             with domain_rules():
                 login_id = validate_login_id(cmd.login_id)

@@ -8,6 +8,7 @@ from attrs import frozen
 
 from dps.application.shared.errors import Conflict, domain_rules
 from dps.application.shared.ports import AuditLog, Clock, IdFactory
+from dps.application.shared.time import check_time_zone
 from dps.application.tenancy.ports import TenancyUowFactory
 from dps.domain.shared.ids import TenantId
 from dps.domain.tenancy.tenants import Tenant
@@ -30,6 +31,7 @@ class CreateTenant:
         self._uow, self._clock, self._ids, self._audit = uow, clock, ids, audit
 
     def __call__(self, cmd: CreateTenantCommand) -> Tenant:
+        check_time_zone(cmd.time_zone)
         with self._uow() as uow:
             if uow.tenants.get_by_code(cmd.code) is not None:
                 raise Conflict(f"tenant code '{cmd.code}' is already used", field="code")

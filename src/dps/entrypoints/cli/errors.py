@@ -27,6 +27,7 @@ from dps.application.shared.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    ServiceUnavailable,
     Unauthenticated,
 )
 from dps.entrypoints.cli.context import CliState
@@ -97,6 +98,8 @@ def describe(error: ApplicationError) -> tuple[ExitCode, str]:
             what = _FIELD_JA.get(error.field, error.field)
             return ExitCode.CONFLICT, f"エラー: {what}は既に使われています / error: {error.message}"
         return ExitCode.CONFLICT, f"エラー: 他の操作と競合しました / error: conflict: {error.message}"
+    if isinstance(error, ServiceUnavailable):
+        return ExitCode.DATABASE, f"エラー: データベースを利用できません / error: database unavailable: {error.message}"
     if isinstance(error, Forbidden | Unauthenticated):
         return ExitCode.FORBIDDEN, f"エラー: 権限がありません / error: forbidden: {error.message}"
     return ExitCode.UNEXPECTED, f"エラー / error: {error.message}"

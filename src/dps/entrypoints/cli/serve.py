@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -22,15 +24,18 @@ UVICORN_LOGGING: dict[str, Any] = {"log_level": "warning", "log_config": None, "
 Its warnings then reach the system log through the root logger; the request log replaces its access log."""
 
 
-def _echo_server_warnings() -> None:
-    """Show the server's own warnings and errors (port in use, ...) on the terminal as well."""
+@contextmanager
+def _server_warnings_on_terminal() -> Iterator[None]:
+    """Show the server's own warnings and errors (port in use, ...) on the terminal while it runs."""
     server_log = logging.getLogger("uvicorn")
-    if not any(getattr(h, "dps_console", False) for h in server_log.handlers):
-        console = logging.StreamHandler(sys.stderr)
-        console.setLevel(logging.WARNING)
-        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        console.dps_console = True  # type: ignore[attr-defined]
-        server_log.addHandler(console)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    server_log.addHandler(console)
+    try:
+        yield
+    finally:
+        server_log.removeHandler(console)
 
 
 def url_of(host: str, port: int) -> str:
@@ -95,13 +100,13 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool | N
 
     click.echo(banner(url=url_of(host, port), database=services.database_label, log_dir=services.log_dir,
                       demo=with_demo, all_interfaces=host in _ALL_INTERFACES))
-    _echo_server_warnings()
     try:
-        if app is None:
-            uvicorn.run(services.asgi_factory, factory=True, host=host, port=port, workers=workers,
-                        **UVICORN_LOGGING)
-        else:
-            uvicorn.run(app, host=host, port=port, **UVICORN_LOGGING)
+        with _server_warnings_on_terminal():
+            if app is None:
+                uvicorn.run(services.asgi_factory, factory=True, host=host, port=port, workers=workers,
+                            **UVICORN_LOGGING)
+            else:
+                uvicorn.run(app, host=host, port=port, **UVICORN_LOGGING)
     except KeyboardInterrupt:
         pass
     except SystemExit as e:  # uvicorn exits when it cannot start (port in use, ...)
