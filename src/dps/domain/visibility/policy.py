@@ -56,9 +56,7 @@ def can_view(viewer: Viewer, record: RecordAccess) -> bool:
         return True
     me = viewer.principal.user_id
     return (
-        record.owner_id == me
-        or record.created_by == me
-        or me in record.staff_ids
+        _in_charge(viewer, record)
         or me in restriction.users
         or not restriction.organizations.isdisjoint(viewer.org_ancestors)
         or not restriction.groups.isdisjoint(viewer.group_ancestors)
@@ -71,14 +69,15 @@ def can_edit(viewer: Viewer, record: RecordAccess, rule: UpdateRule) -> bool:
         return False
     if rule is UpdateRule.ANY_FULL_USER or viewer.principal.is_admin:
         return True
-    me = viewer.principal.user_id
-    return (
-        record.owner_id == me
-        or record.created_by == me
-        or me in record.staff_ids
-        or (record.owner_organization_id is not None
-            and record.owner_organization_id in viewer.managed_org_descendants)
+    return _in_charge(viewer, record) or (
+        record.owner_organization_id is not None and record.owner_organization_id in viewer.managed_org_descendants
     )
+
+
+def _in_charge(viewer: Viewer, record: RecordAccess) -> bool:
+    """Owner, creator or staff of the record."""
+    me = viewer.principal.user_id
+    return record.owner_id == me or record.created_by == me or me in record.staff_ids
 
 
 def can_comment_and_like(viewer: Viewer, record: RecordAccess) -> bool:
