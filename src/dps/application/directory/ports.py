@@ -121,6 +121,8 @@ class OrgClosureRepository(Protocol):
     @abstractmethod
     def descendants_or_self(self, organization_ids: Iterable[OrganizationId]) -> set[OrganizationId]: ...
     @abstractmethod
+    def ancestors_or_self(self, organization_ids: Iterable[OrganizationId]) -> set[OrganizationId]: ...
+    @abstractmethod
     def as_of(self) -> date | None:
         """The base date of the last refresh, None when never refreshed."""
 

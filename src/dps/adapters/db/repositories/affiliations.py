@@ -83,6 +83,15 @@ class SqlOrgClosureRepository(TenantScoped, OrgClosureRepository):
         )
         return {r.descendant_id for r in self._conn.execute(q)}
 
+    def ancestors_or_self(self, organization_ids: Iterable[OrganizationId]) -> set[OrganizationId]:
+        ids = list(organization_ids)
+        if not ids:
+            return set()
+        q = sa.select(org_closure.c.ancestor_id).where(
+            org_closure.c.tenant_id == self._tenant, org_closure.c.descendant_id.in_(ids)
+        )
+        return {r.ancestor_id for r in self._conn.execute(q)}
+
     def as_of(self) -> date | None:
         q = sa.select(org_closure_state.c.as_of).where(org_closure_state.c.tenant_id == self._tenant)
         value: date | None = self._conn.execute(q).scalar()
