@@ -15,6 +15,7 @@ from dps.adapters.system import SystemClock, Uuid7Factory
 from dps.application.auth.deps import AuthDeps
 from dps.application.auth.login import ChangePassword, LogIn, LogOut, ResolveSession
 from dps.application.auth.tokens import IssueApiToken, IssueApiTokenForUser, ResolveApiToken, RevokeApiToken
+from dps.application.catalog.code_lists import GetCodeList, ListCodeLists, SeedDefaultCodeLists
 from dps.application.directory.affiliations import AssignAffiliation, ListAffiliations
 from dps.application.directory.companies import CreateCompany, ListCompanies
 from dps.application.directory.deps import DirectoryDeps
@@ -56,8 +57,16 @@ class Container(containers.DeclarativeContainer):
         AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher
     )
 
+    # catalog
+    seed_default_code_lists = providers.Singleton(SeedDefaultCodeLists, uow=uow)
+    list_code_lists = providers.Singleton(ListCodeLists, uow=uow)
+    get_code_list = providers.Singleton(GetCodeList, uow=uow)
+
     # tenancy
-    create_tenant = providers.Singleton(CreateTenant, uow=tenancy_uow, clock=clock, ids=ids, audit=audit)
+    create_tenant = providers.Singleton(
+        CreateTenant, uow=tenancy_uow, clock=clock, ids=ids, audit=audit,
+        provision=providers.List(seed_default_code_lists),
+    )
     list_tenants = providers.Singleton(ListTenants, uow=tenancy_uow)
     find_tenant = providers.Singleton(FindTenant, uow=tenancy_uow)
     get_tenant = providers.Singleton(GetTenant, uow=tenancy_uow)

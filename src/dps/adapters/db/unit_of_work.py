@@ -10,12 +10,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dps.adapters.db.repositories.affiliations import SqlAffiliationRepository, SqlOrgClosureRepository
 from dps.adapters.db.repositories.auth import SqlApiTokenRepository, SqlSessionRepository
+from dps.adapters.db.repositories.catalog import SqlCodeListRepository
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
 from dps.adapters.db.repositories.organizations import SqlOrganizationRepository
 from dps.adapters.db.repositories.tenancy import SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
+from dps.application.catalog.ports import CatalogUnitOfWork
 from dps.application.shared.errors import NotFound, ServiceUnavailable
 from dps.application.tenancy.ports import TenancyUnitOfWork
 from dps.domain.shared.ids import TenantId
@@ -62,7 +64,7 @@ class _Transaction:
             self._conn = self._tx = None
 
 
-class SqlUnitOfWork(_Transaction, AuthUnitOfWork):
+class SqlUnitOfWork(_Transaction, AuthUnitOfWork, CatalogUnitOfWork):
     """Bound to one tenant: every repository it hands out filters by that tenant."""
 
     def __init__(self, engine: sa.Engine, tenant_id: TenantId) -> None:
@@ -82,6 +84,7 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork):
         self._org_closure = SqlOrgClosureRepository(conn, t)
         self._sessions = SqlSessionRepository(conn, t)
         self._api_tokens = SqlApiTokenRepository(conn, t)
+        self._code_lists = SqlCodeListRepository(conn, t)
         return self
 
     def tenant(self) -> Tenant:
@@ -129,6 +132,10 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork):
     @property
     def api_tokens(self) -> SqlApiTokenRepository:
         return self._api_tokens
+
+    @property
+    def code_lists(self) -> SqlCodeListRepository:
+        return self._code_lists
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from attrs import frozen
 
@@ -25,10 +25,22 @@ class CreateTenantCommand:
 
 
 class CreateTenant:
-    """Provision a tenant. - The code is unique across the service."""
+    """Provision a tenant.
 
-    def __init__(self, uow: TenancyUowFactory, clock: Clock, ids: IdFactory, audit: AuditLog) -> None:
+    - The code is unique across the service.
+    - The provisioning steps (default code lists, ...) run once it exists.
+    """
+
+    def __init__(
+        self,
+        uow: TenancyUowFactory,
+        clock: Clock,
+        ids: IdFactory,
+        audit: AuditLog,
+        provision: Sequence[Callable[[TenantId], object]] = (),
+    ) -> None:
         self._uow, self._clock, self._ids, self._audit = uow, clock, ids, audit
+        self._provision = provision
 
     def __call__(self, cmd: CreateTenantCommand) -> Tenant:
         check_time_zone(cmd.time_zone)
@@ -43,6 +55,8 @@ class CreateTenant:
                 )
             uow.tenants.add(tenant)
             uow.commit()
+        for step in self._provision:  # e.g. the default code lists of the catalog context
+            step(tenant.id)
         self._audit.application("tenant.created", tenant=tenant.code)
         return tenant
 
