@@ -16,6 +16,7 @@ from dps.application.auth.tokens import IssueApiTokenForUser
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
 from dps.bootstrap import runtime
@@ -91,6 +92,10 @@ class ContainerServices:
 
     def refresh_org_closure(self) -> RefreshOrgClosure:
         return self.container.refresh_org_closure()
+
+    def sales_deps(self) -> SalesDeps:
+        deps: SalesDeps = self.container.sales_deps()
+        return deps
 
     def seed_demo(self) -> SeedDemo:
         return runtime.seed_demo(self.container)

@@ -9,6 +9,8 @@ from dependency_injector import containers, providers
 from dps.adapters.db.engine import create_engine
 from dps.adapters.db.health import database_status
 from dps.adapters.db.unit_of_work import SqlTenancyUnitOfWork, SqlUnitOfWork
+from dps.adapters.files.clamd import ClamdScanner
+from dps.adapters.files.local import LocalFileStore
 from dps.adapters.logs.audit import StructlogAuditLog
 from dps.adapters.security.passwords import Argon2PasswordHasher
 from dps.adapters.system import SystemClock, Uuid7Factory
@@ -30,6 +32,8 @@ from dps.application.directory.organizations import (
 )
 from dps.application.directory.positions import CreatePosition, ListPositions
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.sales.collaboration.notifications import NotifyInterestedUsers
+from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
 from dps.bootstrap.settings import Settings
 
@@ -56,6 +60,17 @@ class Container(containers.DeclarativeContainer):
     auth_deps = providers.Singleton(
         AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher
     )
+
+    # sales
+    files = providers.Singleton(LocalFileStore, root=settings.provided.attachments_dir)
+    scanner = providers.Singleton(lambda address: ClamdScanner(address) if address else None,
+                                  settings.provided.clamd_address)
+    notifier = providers.Singleton(NotifyInterestedUsers)
+    sales_deps = providers.Singleton(
+        SalesDeps, uow=uow, clock=clock, ids=ids, audit=audit, notifier=notifier, files=files, scanner=scanner,
+        max_upload_bytes=settings.provided.max_upload_bytes,
+    )
+    """Every sales use case is built from this bundle: `CreateAccount(container.sales_deps())`."""
 
     # catalog
     seed_default_code_lists = providers.Singleton(SeedDefaultCodeLists, uow=uow)

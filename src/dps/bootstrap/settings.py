@@ -38,6 +38,14 @@ class Settings:
     """DPS_PASSWORD_HASH_MEMORY_KIB: argon2 memory cost (lower only in tests)."""
     max_upload_bytes: int = 20 * 1024 * 1024
     """DPS_MAX_UPLOAD_BYTES: the largest accepted upload."""
+    files_dir: Path | None = None
+    """DPS_FILES_DIR: where attachment bytes are kept (default <data_dir>/files)."""
+    clamd_address: str = ""
+    """DPS_CLAMD_ADDRESS: ClamAV daemon to scan uploads with, 'host:port' or a unix socket path; empty = no scan."""
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def is_sqlite(self) -> bool:
@@ -69,6 +77,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("DPS_LOG_LEVEL", "INFO").upper(),
         password_hash_memory_kib=_int(env, "DPS_PASSWORD_HASH_MEMORY_KIB", 65536),
         max_upload_bytes=_int(env, "DPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        files_dir=Path(env["DPS_FILES_DIR"]).resolve() if env.get("DPS_FILES_DIR") else None,
+        clamd_address=env.get("DPS_CLAMD_ADDRESS", ""),
     )
 
 

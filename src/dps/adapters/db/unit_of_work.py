@@ -10,14 +10,29 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dps.adapters.db.repositories.affiliations import SqlAffiliationRepository, SqlOrgClosureRepository
 from dps.adapters.db.repositories.auth import SqlApiTokenRepository, SqlSessionRepository
-from dps.adapters.db.repositories.catalog import SqlCodeListRepository
+from dps.adapters.db.repositories.catalog import SqlCodeListRepository, SqlCustomFieldRepository
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
 from dps.adapters.db.repositories.organizations import SqlOrganizationRepository
+from dps.adapters.db.repositories.sales.account_groups import SqlAccountGroupRepository
+from dps.adapters.db.repositories.sales.accounts import SqlAccountRepository
+from dps.adapters.db.repositories.sales.activities import SqlActivityRepository
+from dps.adapters.db.repositories.sales.attachments import SqlAttachmentRepository
+from dps.adapters.db.repositories.sales.budgets import SqlBudgetRepository
+from dps.adapters.db.repositories.sales.business_cards import SqlBusinessCardRepository
+from dps.adapters.db.repositories.sales.campaigns import SqlCampaignRepository
+from dps.adapters.db.repositories.sales.comments import SqlCommentRepository
+from dps.adapters.db.repositories.sales.leads import SqlLeadRepository
+from dps.adapters.db.repositories.sales.likes import SqlLikeRepository
+from dps.adapters.db.repositories.sales.notifications import SqlNotificationRepository
+from dps.adapters.db.repositories.sales.opportunities import SqlOpportunityRepository
+from dps.adapters.db.repositories.sales.persons import SqlPersonRepository
+from dps.adapters.db.repositories.sales.products import SqlProductRepository
+from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.tenancy import SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
-from dps.application.catalog.ports import CatalogUnitOfWork
+from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import NotFound, ServiceUnavailable
 from dps.application.tenancy.ports import TenancyUnitOfWork
 from dps.domain.shared.ids import TenantId
@@ -64,7 +79,7 @@ class _Transaction:
             self._conn = self._tx = None
 
 
-class SqlUnitOfWork(_Transaction, AuthUnitOfWork, CatalogUnitOfWork):
+class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     """Bound to one tenant: every repository it hands out filters by that tenant."""
 
     def __init__(self, engine: sa.Engine, tenant_id: TenantId) -> None:
@@ -85,6 +100,22 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, CatalogUnitOfWork):
         self._sessions = SqlSessionRepository(conn, t)
         self._api_tokens = SqlApiTokenRepository(conn, t)
         self._code_lists = SqlCodeListRepository(conn, t)
+        self._custom_fields = SqlCustomFieldRepository(conn, t)
+        self._records = SqlRecordAccessReader(conn, t)
+        self._accounts = SqlAccountRepository(conn, t)
+        self._account_groups = SqlAccountGroupRepository(conn, t)
+        self._persons = SqlPersonRepository(conn, t)
+        self._business_cards = SqlBusinessCardRepository(conn, t)
+        self._products = SqlProductRepository(conn, t)
+        self._opportunities = SqlOpportunityRepository(conn, t)
+        self._activities = SqlActivityRepository(conn, t)
+        self._leads = SqlLeadRepository(conn, t)
+        self._campaigns = SqlCampaignRepository(conn, t)
+        self._budgets = SqlBudgetRepository(conn, t)
+        self._comments = SqlCommentRepository(conn, t)
+        self._likes = SqlLikeRepository(conn, t)
+        self._attachments = SqlAttachmentRepository(conn, t)
+        self._notifications = SqlNotificationRepository(conn, t)
         return self
 
     def tenant(self) -> Tenant:
@@ -136,6 +167,70 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, CatalogUnitOfWork):
     @property
     def code_lists(self) -> SqlCodeListRepository:
         return self._code_lists
+
+    @property
+    def custom_fields(self) -> SqlCustomFieldRepository:
+        return self._custom_fields
+
+    @property
+    def records(self) -> SqlRecordAccessReader:
+        return self._records
+
+    @property
+    def accounts(self) -> SqlAccountRepository:
+        return self._accounts
+
+    @property
+    def account_groups(self) -> SqlAccountGroupRepository:
+        return self._account_groups
+
+    @property
+    def persons(self) -> SqlPersonRepository:
+        return self._persons
+
+    @property
+    def business_cards(self) -> SqlBusinessCardRepository:
+        return self._business_cards
+
+    @property
+    def products(self) -> SqlProductRepository:
+        return self._products
+
+    @property
+    def opportunities(self) -> SqlOpportunityRepository:
+        return self._opportunities
+
+    @property
+    def activities(self) -> SqlActivityRepository:
+        return self._activities
+
+    @property
+    def leads(self) -> SqlLeadRepository:
+        return self._leads
+
+    @property
+    def campaigns(self) -> SqlCampaignRepository:
+        return self._campaigns
+
+    @property
+    def budgets(self) -> SqlBudgetRepository:
+        return self._budgets
+
+    @property
+    def comments(self) -> SqlCommentRepository:
+        return self._comments
+
+    @property
+    def likes(self) -> SqlLikeRepository:
+        return self._likes
+
+    @property
+    def attachments(self) -> SqlAttachmentRepository:
+        return self._attachments
+
+    @property
+    def notifications(self) -> SqlNotificationRepository:
+        return self._notifications
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from dps.application.shared.ports import UnitOfWork
 from dps.domain.catalog.code_lists import CodeList
+from dps.domain.catalog.custom_fields import CustomFieldSchema
 
 
 class CodeListRepository(Protocol):
@@ -20,6 +21,16 @@ class CodeListRepository(Protocol):
         """Write every value of the list (insert new, update changed); values are never deleted."""
 
 
+class CustomFieldRepository(Protocol):
+    """拡張項目 definitions per record kind."""
+
+    @abstractmethod
+    def schema_for(self, entity: str) -> CustomFieldSchema:
+        """The active definitions of `entity` ('account', 'person', ...); empty when none."""
+
+
 class CatalogUnitOfWork(UnitOfWork, Protocol):
     @property
     def code_lists(self) -> CodeListRepository: ...
+    @property
+    def custom_fields(self) -> CustomFieldRepository: ...

@@ -61,6 +61,14 @@ _DEFAULTS: dict[str, list[_Row]] = {
         ("seminar", "セミナー", "Seminar"), ("exhibition", "展示会", "Exhibition"),
         ("mailing", "メール配信", "Mailing"), ("web_ad", "Web広告", "Web advertising"), ("other", "その他", "Other"),
     ],
+    "campaign_status": [
+        ("planned", "計画中", "Planned"), ("running", "実施中", "Running"), ("done", "終了", "Done"),
+        ("cancelled", "中止", "Cancelled"),
+    ],
+    "product_category": [
+        ("hardware", "ハードウェア", "Hardware"), ("software", "ソフトウェア", "Software"),
+        ("service", "サービス", "Services"), ("maintenance", "保守", "Maintenance"), ("other", "その他", "Other"),
+    ],
     "campaign_follow_status": [
         ("invited", "招待", "Invited"), ("registered", "申込", "Registered"), ("attended", "参加", "Attended"),
         ("absent", "欠席", "No-show"), ("followed", "フォロー済", "Followed up"),

@@ -10,6 +10,7 @@ from attrs import define, field
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.ids import TenantId
 from dps.domain.shared.principal import License
+from dps.domain.visibility.policy import UpdateRule
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 
@@ -42,6 +43,8 @@ class Tenant:
     full_licenses: int = 100
     light_licenses: int = 100
     is_active: bool = True
+    update_rule: UpdateRule = UpdateRule.ANY_FULL_USER
+    """Who may update a record they can see (R1): every full user (as DPS) or strictly those in charge."""
     created_at: datetime | None = None
     version: int = 1
 

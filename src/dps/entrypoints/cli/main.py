@@ -7,6 +7,7 @@ import uuid
 import click
 import structlog
 
+from dps.entrypoints.cli.budgets import budget
 from dps.entrypoints.cli.context import state
 from dps.entrypoints.cli.db import db
 from dps.entrypoints.cli.demo import demo
@@ -36,5 +37,5 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.with_resource(structlog.contextvars.bound_contextvars(request_id=f"cli-{uuid.uuid4().hex[:16]}"))
 
 
-for command in (serve, db, demo, tenant, user, org):
+for command in (serve, db, demo, tenant, user, org, budget):
     cli.add_command(command)

@@ -13,6 +13,7 @@ from dps.application.auth.tokens import IssueApiTokenForUser
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
 
 
@@ -54,6 +55,9 @@ class Services(Protocol):
     def issue_api_token_for_user(self) -> IssueApiTokenForUser: ...
     def refresh_org_closure(self) -> RefreshOrgClosure: ...
     def seed_demo(self) -> SeedDemo: ...
+    def sales_deps(self) -> SalesDeps:
+        """The bundle sales use cases are built from: `DeleteBudgets(services.sales_deps())`."""
+        ...
 
     # -- schema
     def ensure_schema(self) -> None:

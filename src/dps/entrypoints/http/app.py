@@ -22,7 +22,23 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from dps.entrypoints.http.api import directory, health, me, organizations, users
+from dps.entrypoints.http.api import (
+    accounts,
+    activities,
+    budgets,
+    campaigns,
+    catalog,
+    collaboration,
+    directory,
+    health,
+    leads,
+    me,
+    opportunities,
+    organizations,
+    persons,
+    products,
+    users,
+)
 from dps.entrypoints.http.api.docs import api_docs
 from dps.entrypoints.http.auth import PrincipalMiddleware, PrincipalResolver, TenantCodes
 from dps.entrypoints.http.deps import (
@@ -55,6 +71,10 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
     )
 
 
+SALES_API = (accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog)
+"""Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
+
+
 def api_router() -> Router:
     return Router(
         path="/api/v1",
@@ -66,6 +86,7 @@ def api_router() -> Router:
             organizations.list_organizations_handler, organizations.create_organization_handler,
             organizations.rename_organization_handler, organizations.move_organization_handler,
             organizations.close_organization_handler,
+            *(handler for module in SALES_API for handler in module.ROUTES),
         ],
         dependencies={"principal": Provide(api_principal, sync_to_thread=False)},
         security=[{BEARER: []}],

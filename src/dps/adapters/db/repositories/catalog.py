@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.tables.catalog import code_values
-from dps.application.catalog.ports import CodeListRepository
+from dps.application.catalog.ports import CodeListRepository, CustomFieldRepository
 from dps.domain.catalog.code_lists import CodeList, CodeValue
+from dps.domain.catalog.custom_fields import CustomFieldSchema
 
 
 class SqlCodeListRepository(TenantScoped, CodeListRepository):
@@ -59,3 +60,10 @@ def _value(r: Any) -> CodeValue:
         code=r.code, label_ja=r.label_ja, label_en=r.label_en, sort_order=r.sort_order, is_active=r.is_active,
         probability=r.probability,
     )
+
+
+class SqlCustomFieldRepository(TenantScoped, CustomFieldRepository):
+    """拡張項目 definitions (filled in by the custom-fields work)."""
+
+    def schema_for(self, entity: str) -> CustomFieldSchema:
+        return CustomFieldSchema(entity=entity)

@@ -13,13 +13,14 @@ from dps.application.shared.errors import Conflict
 from dps.application.tenancy.ports import TenantRepository
 from dps.domain.shared.ids import TenantId
 from dps.domain.tenancy.tenants import Tenant
+from dps.domain.visibility.policy import UpdateRule
 
 
 def _tenant(r: Any) -> Tenant:
     return Tenant(
         id=r.id, code=r.code, name=r.name, time_zone=r.time_zone, fiscal_year_start_month=r.fiscal_year_start_month,
         full_licenses=r.full_licenses, light_licenses=r.light_licenses, is_active=r.is_active,
-        created_at=r.created_at, version=r.version,
+        update_rule=UpdateRule(r.update_rule), created_at=r.created_at, version=r.version,
     )
 
 
@@ -45,6 +46,7 @@ class SqlTenantRepository(TenantRepository):
                     id=tenant.id, code=tenant.code, name=tenant.name, time_zone=tenant.time_zone,
                     fiscal_year_start_month=tenant.fiscal_year_start_month, full_licenses=tenant.full_licenses,
                     light_licenses=tenant.light_licenses, is_active=tenant.is_active, created_at=tenant.created_at,
+                    update_rule=tenant.update_rule.value,
                     version=1,
                 ))
         except IntegrityError as e:

@@ -1,5 +1,20 @@
 """Importing this package registers every table on `metadata`."""
 
-from dps.adapters.db.tables import auth, catalog, directory, records, tenancy
+from dps.adapters.db.tables import (
+    auth,
+    catalog,
+    collaboration,
+    directory,
+    records,
+    sales_accounts,
+    sales_activities,
+    sales_budgets,
+    sales_campaigns,
+    sales_opportunities,
+    tenancy,
+)
 
-__all__ = ["auth", "catalog", "directory", "records", "tenancy"]
+__all__ = [
+    "auth", "catalog", "collaboration", "directory", "records", "sales_accounts", "sales_activities",
+    "sales_budgets", "sales_campaigns", "sales_opportunities", "tenancy",
+]

@@ -1,4 +1,5 @@
-"""Tables every business record kind shares: its staff (自社担当者) and its 非公開 allow-list (公開先).
+"""Tables every business record kind shares: its staff (自社担当者), its 非公開 allow-list (公開先) and
+its relations (関係者: customer-side persons and their role).
 
 One pair of tables keyed by (tenant_id, record_type, record_id) serves accounts, opportunities,
 activities, ... so the visibility compiler is written once.
@@ -30,4 +31,16 @@ record_acl = sa.Table(
     sa.Column("subject_id", sa.Uuid, primary_key=True),
     sa.CheckConstraint("subject_type IN ('user', 'org', 'group')", name="subject_type"),
     sa.Index(None, "tenant_id", "subject_type", "subject_id", "record_type"),
+)
+
+record_relations = sa.Table(
+    "record_relations",
+    metadata,
+    sa.Column("tenant_id", sa.Uuid, primary_key=True),
+    sa.Column("record_type", sa.String(32), primary_key=True),
+    sa.Column("record_id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.Uuid, primary_key=True),
+    sa.Column("role_code", sa.String(64), nullable=True),
+    sa.ForeignKeyConstraint(["tenant_id", "person_id"], ["persons.tenant_id", "persons.id"], ondelete="CASCADE"),
+    sa.Index(None, "tenant_id", "person_id", "record_type"),
 )

@@ -15,6 +15,7 @@ tenants = sa.Table(
     sa.Column("full_licenses", sa.Integer, nullable=False),
     sa.Column("light_licenses", sa.Integer, nullable=False),
     sa.Column("is_active", sa.Boolean, nullable=False),
+    sa.Column("update_rule", sa.String(16), nullable=False, server_default="any_full_user"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     version_column(),
 )

@@ -1,0 +1,121 @@
+"""Keyset pagination for list queries: one sort column (nulls last) plus the id as tie-breaker.
+
+The cursor is the last row's (sort value, id), opaque to clients (urlsafe base64 JSON). A page
+costs the same at any depth, and memory stays flat while a client pages through everything.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+import sqlalchemy as sa
+from attrs import frozen
+
+from dps.application.shared.errors import Invalid
+from dps.application.shared.paging import Page, PageRequest
+
+T = TypeVar("T")
+
+
+@frozen
+class Sort:
+    """A resolved sort: the column expression and its direction."""
+
+    key: str
+    column: sa.ColumnElement[Any]
+    descending: bool
+
+
+def resolve_sort(request: PageRequest, allowed: Mapping[str, sa.ColumnElement[Any]], default: str) -> Sort:
+    """`request.sort` ('name' or '-name') checked against the `allowed` sort keys."""
+    raw = request.sort or default
+    descending = raw.startswith("-")
+    key = raw.lstrip("-")
+    if key not in allowed:
+        raise Invalid.field("sort", f"'{key}' is not sortable; use one of {', '.join(sorted(allowed))}")
+    return Sort(key=key, column=allowed[key], descending=descending)
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    if isinstance(value, UUID):
+        return {"u": str(value)}
+    raise TypeError(f"cannot put {type(value).__name__} in a cursor")
+
+
+_DECODERS: dict[str, Callable[[str], Any]] = {
+    "dt": datetime.fromisoformat, "d": date.fromisoformat, "n": Decimal, "u": UUID,
+}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        (tag, raw), = value.items()
+        return _DECODERS[tag](raw)
+    return value
+
+
+def encode_cursor(sort: Sort, value: Any, row_id: UUID) -> str:
+    payload = json.dumps([sort.key, sort.descending, _encode(value), str(row_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(sort: Sort, cursor: str) -> tuple[Any, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key, descending, value, row_id = json.loads(raw)
+        if key != sort.key or descending != sort.descending:
+            raise ValueError("cursor of another sort order")
+        return _decode(value), UUID(row_id)
+    except (ValueError, KeyError, TypeError, binascii.Error) as e:
+        raise Invalid.field("cursor", "is not a cursor of this list in this sort order") from e
+
+
+def keyset_page(
+    conn: sa.Connection,
+    query: sa.Select[Any],
+    *,
+    sort: Sort,
+    id_column: sa.ColumnElement[UUID],
+    request: PageRequest,
+    to_item: Callable[[sa.Row[Any]], T],
+    sort_value: Callable[[sa.Row[Any]], Any],
+) -> Page[T]:
+    """One page of `query` (already filtered) in `sort` order, nulls last, ties broken by id.
+
+    `sort_value(row)` returns the row's value of the sort column (for the next cursor)."""
+    col, desc = sort.column, sort.descending
+    if request.cursor:
+        value, last_id = decode_cursor(sort, request.cursor)
+        after_id = id_column < last_id if desc else id_column > last_id
+        if value is None:
+            query = query.where(col.is_(None), after_id)
+        else:
+            beyond = col < value if desc else col > value
+            query = query.where(sa.or_(beyond, sa.and_(col == value, after_id), col.is_(None)))
+    order_col = (col.desc() if desc else col.asc()).nulls_last()
+    order_id = id_column.desc() if desc else id_column.asc()
+    query = query.order_by(order_col, order_id).limit(request.limit + 1)
+    rows = list(conn.execute(query))
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    items = [to_item(r) for r in rows]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, sort_value(last), last.id)
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,1 @@
+"""SQL repositories of the sales context, one module per aggregate family."""

@@ -1,0 +1,1 @@
+"""Attachment storage and antivirus scanning."""

@@ -1,0 +1,1 @@
+"""Use cases of the sales context, one subpackage per aggregate family."""

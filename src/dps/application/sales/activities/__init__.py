@@ -1,0 +1,1 @@
+"""活動 activities, planned and actual (S7)."""

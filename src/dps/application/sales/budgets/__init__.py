@@ -1,0 +1,1 @@
+"""予算 budgets with monthly lines (S1)."""

@@ -1,0 +1,1 @@
+"""キャンペーン campaigns and their members (S2)."""

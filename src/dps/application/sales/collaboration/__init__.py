@@ -1,0 +1,1 @@
+"""Comments, likes (ライク！), attachments and notifications on any sales record (M5)."""

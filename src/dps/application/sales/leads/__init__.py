@@ -1,0 +1,1 @@
+"""リード leads, their follow-up actions and conversion (S3)."""

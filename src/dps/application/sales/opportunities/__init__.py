@@ -1,0 +1,1 @@
+"""案件 opportunities with product lines and competitors (S6)."""

@@ -1,0 +1,1 @@
+"""パーソン persons and their 名刺 business cards (S4)."""

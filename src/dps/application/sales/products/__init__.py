@@ -1,0 +1,1 @@
+"""商品 products and categories, the source of opportunity product lines."""

@@ -1,0 +1,57 @@
+"""The unit of work every sales use case runs in: the directory (for the Viewer), the catalog (code
+lists, custom fields) and every sales store, all bound to one tenant and one transaction."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from dps.application.catalog.ports import CatalogUnitOfWork
+from dps.application.directory.ports import DirectoryUnitOfWork
+from dps.application.sales.accounts.ports import AccountGroupRepository, AccountRepository
+from dps.application.sales.activities.ports import ActivityRepository
+from dps.application.sales.budgets.ports import BudgetRepository
+from dps.application.sales.campaigns.ports import CampaignRepository
+from dps.application.sales.collaboration.ports import (
+    AttachmentRepository,
+    CommentRepository,
+    LikeRepository,
+    NotificationRepository,
+)
+from dps.application.sales.leads.ports import LeadRepository
+from dps.application.sales.opportunities.ports import OpportunityRepository
+from dps.application.sales.persons.ports import BusinessCardRepository, PersonRepository
+from dps.application.sales.products.ports import ProductRepository
+from dps.application.sales.records import RecordAccessReader
+
+
+class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
+    @property
+    def records(self) -> RecordAccessReader: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def account_groups(self) -> AccountGroupRepository: ...
+    @property
+    def persons(self) -> PersonRepository: ...
+    @property
+    def business_cards(self) -> BusinessCardRepository: ...
+    @property
+    def products(self) -> ProductRepository: ...
+    @property
+    def opportunities(self) -> OpportunityRepository: ...
+    @property
+    def activities(self) -> ActivityRepository: ...
+    @property
+    def leads(self) -> LeadRepository: ...
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+    @property
+    def budgets(self) -> BudgetRepository: ...
+    @property
+    def comments(self) -> CommentRepository: ...
+    @property
+    def likes(self) -> LikeRepository: ...
+    @property
+    def attachments(self) -> AttachmentRepository: ...
+    @property
+    def notifications(self) -> NotificationRepository: ...

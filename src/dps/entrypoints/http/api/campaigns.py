@@ -1,0 +1,8 @@
+"""JSON API: campaigns (filled in by the campaigns work)."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+ROUTES: list[ControllerRouterHandler] = []
+"""The handlers of this module, mounted under /api/v1 by the app factory."""
