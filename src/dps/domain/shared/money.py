@@ -19,10 +19,10 @@ def to_money(value: object, *, field: str, allow_negative: bool = False) -> Deci
         raise DomainError(f"'{value}' is not a number", field=field) from None
     if not amount.is_finite():
         raise DomainError("must be a finite number", field=field)
+    if abs(amount) > MAX_AMOUNT:
+        raise DomainError("is too large", field=field)
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError("at most two decimal places", field=field)
     if amount < 0 and not allow_negative:
         raise DomainError("must not be negative", field=field)
-    if abs(amount) > MAX_AMOUNT:
-        raise DomainError("is too large", field=field)
     return amount
