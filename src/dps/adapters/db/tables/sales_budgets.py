@@ -1,4 +1,9 @@
-"""予算 budgets: one per fiscal year, target (organisation and/or user) and kind, with monthly lines."""
+"""予算 budgets: one per fiscal year, target (organisation and/or user) and kind, with monthly lines.
+
+`fiscal_year_start_month` keeps the fiscal calendar a budget was planned in (the tenant's at the
+time), so its quarters and halves keep their meaning if the tenant's start month changes.
+`target_key` is the canonical text of (organisation, user, per-category) that the unique key uses.
+"""
 
 import sqlalchemy as sa
 
@@ -9,6 +14,7 @@ budgets = sa.Table(
     metadata,
     *tenant_key(),
     sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("fiscal_year_start_month", sa.Integer, nullable=False, server_default="4"),
     sa.Column("organization_id", sa.Uuid, nullable=True),
     sa.Column("user_id", sa.Uuid, nullable=True),
     sa.Column("kind_code", sa.String(64), nullable=False),
