@@ -14,6 +14,8 @@ from click.testing import CliRunner, Result
 
 from dps.adapters.logs.channels import reset_logging
 from dps.bootstrap.cli_main import cli, context_object
+from dps.bootstrap.container import Container, build_container
+from tests.integration.conftest import make_settings
 
 Dps = Callable[..., Result]
 
@@ -68,3 +70,11 @@ def acme(migrated: Dps) -> Dps:
 
 def log_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path) -> Iterator[Container]:
+    """A container on the database the CLI runs wrote to, to inspect what they did."""
+    container = build_container(make_settings(tmp_path, f"sqlite:///{tmp_path / 'dps.sqlite3'}"))
+    yield container
+    container.engine().dispose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dps.adapters.db.migrations_runner import head_revision
+from dps.bootstrap.container import Container
+from dps.domain.visibility.policy import UpdateRule
 from tests.integration.cli.conftest import Dps
 
 
@@ -98,3 +100,15 @@ def test_missing_required_options_are_usage_errors(migrated: Dps) -> None:
     result = migrated("tenant", "create", "acme")
     assert result.exit_code == 2
     assert "--name" in result.stderr
+
+
+def test_tenant_create_takes_fiscal_year_start_and_update_rule(migrated: Dps, cli_db: Container) -> None:
+    created = migrated("tenant", "create", "strictco", "--name", "厳格株式会社", "--fiscal-year-start", "1",
+                       "--update-rule", "strict")
+    assert created.exit_code == 0, created.output
+    assert "strict" in created.stdout
+    tenant = cli_db.find_tenant()("strictco")
+    assert tenant is not None
+    assert tenant.fiscal_year_start_month == 1
+    assert tenant.update_rule is UpdateRule.STRICT
+    assert migrated("tenant", "create", "x-co", "--name", "X", "--update-rule", "nobody").exit_code == 2

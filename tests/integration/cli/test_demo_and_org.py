@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from dps.application.auth.principals import system_principal
 from dps.application.demo.seed import DEMO_PASSWORD, SeedDemo
-from dps.bootstrap.container import Container, build_container
+from dps.bootstrap.container import Container
 from dps.bootstrap.runtime import seed_demo
 from dps.domain.shared.principal import License
 from tests.integration.cli.conftest import Dps
-from tests.integration.conftest import make_settings
-
-
-@pytest.fixture
-def cli_db(tmp_path: Path) -> Iterator[Container]:
-    """A container on the database the CLI runs wrote to, to inspect what they did."""
-    container = build_container(make_settings(tmp_path, f"sqlite:///{tmp_path / 'dps.sqlite3'}"))
-    yield container
-    container.engine().dispose()
 
 
 def _summary(container: Container, code: str) -> dict[str, object]:

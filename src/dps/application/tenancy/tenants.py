@@ -12,6 +12,7 @@ from dps.application.shared.time import check_time_zone
 from dps.application.tenancy.ports import TenancyUowFactory
 from dps.domain.shared.ids import TenantId
 from dps.domain.tenancy.tenants import Tenant
+from dps.domain.visibility.policy import UpdateRule
 
 
 @frozen
@@ -22,6 +23,7 @@ class CreateTenantCommand:
     full_licenses: int = 100
     light_licenses: int = 100
     fiscal_year_start_month: int = 4
+    update_rule: UpdateRule = UpdateRule.ANY_FULL_USER
 
 
 class CreateTenant:
@@ -51,7 +53,8 @@ class CreateTenant:
                 tenant = Tenant(
                     id=TenantId(self._ids.new_id()), code=cmd.code, name=cmd.name, time_zone=cmd.time_zone,
                     full_licenses=cmd.full_licenses, light_licenses=cmd.light_licenses,
-                    fiscal_year_start_month=cmd.fiscal_year_start_month, created_at=self._clock.now(),
+                    fiscal_year_start_month=cmd.fiscal_year_start_month, update_rule=cmd.update_rule,
+                    created_at=self._clock.now(),
                 )
             uow.tenants.add(tenant)
             uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dps.application.tenancy.tenants import CreateTenantCommand
+from dps.domain.visibility.policy import UpdateRule
 from dps.entrypoints.cli.context import get_services, tenant_code
 from dps.entrypoints.cli.output import table, yes_no
 from dps.entrypoints.cli.params import TIME_ZONE
@@ -24,9 +25,15 @@ def tenant() -> None:
               help="ライトユーザのライセンス数 / light-user licences.")
 @click.option("--time-zone", type=TIME_ZONE, default=None,
               help="タイムゾーン / time zone (default DPS_DEFAULT_TIME_ZONE, Asia/Tokyo).")
+@click.option("--fiscal-year-start", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="期首月 / first month of the fiscal year.")
+@click.option("--update-rule", type=click.Choice([r.value for r in UpdateRule]), default=UpdateRule.ANY_FULL_USER.value,
+              show_default=True,
+              help="更新権限 / who may update records they can see: every full user, or strictly those in charge.")
 @click.pass_context
 def create(
-    ctx: click.Context, code: str, name: str, full_licenses: int, light_licenses: int, time_zone: str | None
+    ctx: click.Context, code: str, name: str, full_licenses: int, light_licenses: int, time_zone: str | None,
+    fiscal_year_start: int, update_rule: str,
 ) -> None:
     """テナントを作成 / create a tenant.
 
@@ -37,11 +44,13 @@ def create(
     services = get_services(ctx)
     created = services.create_tenant()(CreateTenantCommand(
         code=tenant_code(code), name=name, time_zone=time_zone or services.default_time_zone,
-        full_licenses=full_licenses, light_licenses=light_licenses,
+        full_licenses=full_licenses, light_licenses=light_licenses, fiscal_year_start_month=fiscal_year_start,
+        update_rule=UpdateRule(update_rule),
     ))
     click.echo(f"テナント '{created.code}' を作成しました / created tenant '{created.code}' "
                f"({created.name}; full {created.full_licenses}, light {created.light_licenses}, "
-               f"{created.time_zone})")
+               f"{created.time_zone}, fiscal year from month {created.fiscal_year_start_month}, "
+               f"update rule {created.update_rule.value})")
 
 
 @tenant.command(name="list")
