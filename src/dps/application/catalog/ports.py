@@ -8,7 +8,7 @@ from typing import Protocol
 
 from dps.application.shared.ports import UnitOfWork
 from dps.domain.catalog.code_lists import CodeList
-from dps.domain.catalog.custom_fields import CustomFieldSchema
+from dps.domain.catalog.custom_fields import CustomFieldDef, CustomFieldId, CustomFieldSchema
 
 
 class CodeListRepository(Protocol):
@@ -26,7 +26,27 @@ class CustomFieldRepository(Protocol):
 
     @abstractmethod
     def schema_for(self, entity: str) -> CustomFieldSchema:
-        """The active definitions of `entity` ('account', 'person', ...); empty when none."""
+        """The active definitions of `entity` ('account', 'person', ...) with the code lists their
+        choices come from; empty when none."""
+
+    @abstractmethod
+    def list(self, entity: str | None = None) -> Sequence[CustomFieldDef]:
+        """Every definition (active or not) of `entity`, or of all entities, in display order."""
+
+    @abstractmethod
+    def get(self, field_id: CustomFieldId) -> CustomFieldDef | None: ...
+
+    @abstractmethod
+    def get_by_key(self, entity: str, key: str) -> CustomFieldDef | None: ...
+
+    @abstractmethod
+    def add(self, definition: CustomFieldDef) -> None:
+        """Insert a new definition; Conflict when (entity, key) is taken."""
+
+    @abstractmethod
+    def update(self, definition: CustomFieldDef) -> None:
+        """Save a changed definition if its `version` is still the stored one (then bump it);
+        Conflict with the current version otherwise."""
 
 
 class CatalogUnitOfWork(UnitOfWork, Protocol):
