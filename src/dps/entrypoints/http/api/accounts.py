@@ -1,8 +1,415 @@
-"""JSON API: accounts (filled in by the accounts work)."""
+"""JSON API: 取引先 accounts - search, register, view, change (PATCH with ``expected_version``), delete,
+an account's persons (navigation) - and 取引先汎用グループ account groups with their members.
+
+An account the caller cannot see is 404 everywhere. Deleting an account that persons, opportunities,
+activities, leads, business cards or child accounts still point at is refused with 409 and the list
+of what refers to it. A 法人番号 with a bad check digit is 422 (field ``corporate_number``); one already
+used in the tenant is 409.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+import msgspec
+from litestar import Request, delete, get, patch, post
+from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from dps.application.sales.accounts.commands import (
+    CreateAccount,
+    CreateAccountCommand,
+    DeleteAccount,
+    UpdateAccount,
+    UpdateAccountCommand,
+)
+from dps.application.sales.accounts.groups import (
+    AccountGroupSummary,
+    ChangeGroupMembership,
+    CreateAccountGroup,
+    CreateAccountGroupCommand,
+    DeleteAccountGroup,
+    ListAccountGroups,
+    ListGroupAccounts,
+    RenameAccountGroup,
+    RenameAccountGroupCommand,
+)
+from dps.application.sales.accounts.ports import AccountQuery
+from dps.application.sales.accounts.queries import AccountDetail, GetAccount, ListAccountPersons, SearchAccounts
+from dps.application.sales.accounts.record_parts import UNSET, RecordParts
+from dps.application.sales.deps import SalesDeps
+from dps.application.shared.paging import Page
+from dps.domain.sales.account_groups import AccountGroup
+from dps.domain.sales.accounts import Account
+from dps.domain.shared.ids import UserId
+from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.persons import PersonPageOut, person_page_out
+from dps.entrypoints.http.api.sales_common import (
+    RelationIn,
+    RelationOut,
+    RestrictionIn,
+    RestrictionOut,
+    StaffIn,
+    StaffOut,
+    page_request,
+    relations_of,
+    relations_out,
+    restriction_of,
+    restriction_out,
+    staff_of,
+    staff_out,
+)
+
+CUSTOM_FIELD_PREFIX = "cf."
+SORT_DOC = "name (default), kana, updated_at or created_at; '-' in front for descending"
+Unset = msgspec.UnsetType
+
+
+class AccountIn(msgspec.Struct, kw_only=True):
+    """A new account. Codes are values of the tenant's code lists (account_type, transaction_status,
+    industry, company_size). ``owner_id`` defaults to the caller; ``restriction`` makes it 非公開."""
+
+    name: str
+    kana: str | Unset = msgspec.UNSET
+    code: str | Unset | None = msgspec.UNSET
+    short_name: str | Unset = msgspec.UNSET
+    corporate_number: str | Unset | None = msgspec.UNSET
+    postal_code: str | Unset = msgspec.UNSET
+    prefecture: str | Unset = msgspec.UNSET
+    address: str | Unset = msgspec.UNSET
+    phone: str | Unset = msgspec.UNSET
+    fax: str | Unset = msgspec.UNSET
+    website: str | Unset = msgspec.UNSET
+    industry_code: str | Unset | None = msgspec.UNSET
+    size_code: str | Unset | None = msgspec.UNSET
+    account_type_code: str | Unset | None = msgspec.UNSET
+    transaction_status_code: str | Unset | None = msgspec.UNSET
+    employees: int | Unset | None = msgspec.UNSET
+    notes: str | Unset = msgspec.UNSET
+    parent_account_id: UUID | None = None
+    owner_id: UUID | Unset | None = msgspec.UNSET
+    staff: list[StaffIn] = msgspec.field(default_factory=list)
+    restriction: RestrictionIn | None = None
+    relations: list[RelationIn] = msgspec.field(default_factory=list)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class AccountPatchIn(msgspec.Struct, kw_only=True):
+    """A change: only the fields sent change (null clears an optional one); ``expected_version`` is the
+    version read (stale: 409 with ``current_version``). ``staff``, ``restriction`` and ``relations`` are
+    replaced when sent; ``custom_fields`` changes the keys sent (null or "" clears one)."""
+
+    expected_version: int
+    name: str | Unset = msgspec.UNSET
+    kana: str | Unset = msgspec.UNSET
+    code: str | Unset | None = msgspec.UNSET
+    short_name: str | Unset = msgspec.UNSET
+    corporate_number: str | Unset | None = msgspec.UNSET
+    postal_code: str | Unset = msgspec.UNSET
+    prefecture: str | Unset = msgspec.UNSET
+    address: str | Unset = msgspec.UNSET
+    phone: str | Unset = msgspec.UNSET
+    fax: str | Unset = msgspec.UNSET
+    website: str | Unset = msgspec.UNSET
+    industry_code: str | Unset | None = msgspec.UNSET
+    size_code: str | Unset | None = msgspec.UNSET
+    account_type_code: str | Unset | None = msgspec.UNSET
+    transaction_status_code: str | Unset | None = msgspec.UNSET
+    employees: int | Unset | None = msgspec.UNSET
+    notes: str | Unset = msgspec.UNSET
+    parent_account_id: UUID | Unset | None = msgspec.UNSET
+    owner_id: UUID | Unset | None = msgspec.UNSET
+    staff: list[StaffIn] | Unset = msgspec.UNSET
+    restriction: RestrictionIn | Unset | None = msgspec.UNSET
+    relations: list[RelationIn] | Unset = msgspec.UNSET
+    custom_fields: dict[str, Any] | Unset = msgspec.UNSET
+
+
+class GroupRefOut(msgspec.Struct):
+    id: UUID
+    code: str
+    name: str
+
+
+class AccountOut(msgspec.Struct, kw_only=True):
+    """An account; ``url`` is its stable page link (URL取得), ``website`` the company's web site."""
+
+    id: UUID
+    version: int
+    url: str
+    name: str
+    kana: str
+    code: str | None
+    short_name: str
+    corporate_number: str | None
+    postal_code: str
+    prefecture: str
+    address: str
+    phone: str
+    fax: str
+    website: str
+    industry_code: str | None
+    size_code: str | None
+    account_type_code: str | None
+    transaction_status_code: str | None
+    employees: int | None
+    notes: str
+    parent_account_id: UUID | None
+    parent_name: str | None = None
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_by: UUID | None
+    updated_at: datetime | None
+    staff: list[StaffOut]
+    is_restricted: bool
+    restriction: RestrictionOut | None
+    relations: list[RelationOut]
+    custom_fields: dict[str, Any]
+    groups: list[GroupRefOut] | None = None
+
+
+class AccountPageOut(msgspec.Struct):
+    items: list[AccountOut]
+    next_cursor: str | None
+
+
+class AccountGroupIn(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+    description: str = ""
+
+
+class AccountGroupPatchIn(msgspec.Struct, kw_only=True):
+    expected_version: int
+    name: str
+    description: str | None = None
+
+
+class AccountGroupOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    code: str
+    name: str
+    description: str
+    version: int
+    member_count: int | None = None
+
+
+class MemberIn(msgspec.Struct):
+    account_id: UUID
+
+
+class MembershipOut(msgspec.Struct):
+    changed: bool
+
+
+_COLUMNS = (
+    "name", "kana", "code", "short_name", "corporate_number", "postal_code", "prefecture", "address", "phone",
+    "fax", "website", "industry_code", "size_code", "account_type_code", "transaction_status_code", "employees",
+    "notes",
+)
+
+
+def account_url(account_id: UUID) -> str:
+    return f"/accounts/{account_id}"
+
+
+def account_out(a: Account, *, detail: AccountDetail | None = None) -> AccountOut:
+    return AccountOut(
+        id=a.id, version=a.version, url=account_url(a.id), name=a.name, kana=a.kana, code=a.code,
+        short_name=a.short_name, corporate_number=a.corporate_number, postal_code=a.postal_code,
+        prefecture=a.prefecture, address=a.address, phone=a.phone, fax=a.fax, website=a.url,
+        industry_code=a.industry_code, size_code=a.size_code, account_type_code=a.account_type_code,
+        transaction_status_code=a.transaction_status_code, employees=a.employees, notes=a.notes,
+        parent_account_id=a.parent_account_id, parent_name=detail.parent_name if detail else None,
+        owner_id=a.owner_id, owner_organization_id=a.owner_organization_id, created_by=a.created_by,
+        created_at=a.created_at, updated_by=a.updated_by, updated_at=a.updated_at, staff=staff_out(a.staff),
+        is_restricted=a.is_restricted, restriction=restriction_out(a.restriction),
+        relations=relations_out(a.relations), custom_fields=a.custom_fields,
+        groups=[GroupRefOut(id=g.id, code=g.code, name=g.name) for g in detail.groups] if detail else None,
+    )
+
+
+def account_page_out(page: Page[Account]) -> AccountPageOut:
+    return AccountPageOut(items=[account_out(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+def _group_out(g: AccountGroup, count: int | None = None) -> AccountGroupOut:
+    return AccountGroupOut(id=g.id, code=g.code, name=g.name, description=g.description, version=g.version,
+                           member_count=count)
+
+
+def _values(data: AccountIn | AccountPatchIn) -> dict[str, Any]:
+    """The account columns sent (``website`` is the column ``url``: ``url`` is the record's page link)."""
+    return {
+        "url" if name == "website" else name: value
+        for name in _COLUMNS if (value := getattr(data, name)) is not msgspec.UNSET
+    }
+
+
+def custom_field_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """``cf.<key>=<value>`` query parameters."""
+    return {
+        key.removeprefix(CUSTOM_FIELD_PREFIX): value for key, value in request.query_params.multi_items()
+        if key.startswith(CUSTOM_FIELD_PREFIX) and len(key) > len(CUSTOM_FIELD_PREFIX)
+    }
+
+
+def _query(request: Request[Any, Any, Any], **filters: Any) -> AccountQuery:
+    for key in ("owner_id", "staff_id"):
+        filters[key] = cast(UserId | None, filters[key])
+    return AccountQuery(custom_fields=custom_field_filters(request), **filters)
+
+
+@get("/accounts", summary="Accounts (取引先) matching the filters, a page at a time", sync_to_thread=True)
+def list_accounts_handler(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None, description="words in the name, kana, short name or code"),
+    owner_id: UUID | None = Parameter(query="owner_id", default=None),
+    staff_id: UUID | None = Parameter(query="staff_id", default=None),
+    mine: bool = Parameter(query="mine", default=False, description="自担当: mine and my organisations'"),
+    account_type_code: str | None = Parameter(query="account_type_code", default=None),
+    transaction_status_code: str | None = Parameter(query="transaction_status_code", default=None),
+    industry_code: str | None = Parameter(query="industry_code", default=None),
+    parent_account_id: UUID | None = Parameter(query="parent_account_id", default=None),
+    group_id: UUID | None = Parameter(query="group_id", default=None, description="member of this account group"),
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> AccountPageOut:
+    """Custom fields filter as ``cf.<key>=<value>``."""
+    query = _query(request, q=q, owner_id=owner_id, staff_id=staff_id, mine=mine,
+                   account_type_code=account_type_code, transaction_status_code=transaction_status_code,
+                   industry_code=industry_code, parent_account_id=parent_account_id, group_id=group_id)
+    return account_page_out(SearchAccounts(sales_deps)(principal, query, page_request(limit, cursor, sort)))
+
+
+@post("/accounts", summary="Register an account", status_code=201, sync_to_thread=True)
+def create_account_handler(principal: Principal, data: AccountIn, sales_deps: SalesDeps) -> AccountOut:
+    parts = RecordParts(
+        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
+        staff=staff_of(data.staff), restriction=restriction_of(data.restriction),
+        relations=relations_of(data.relations), custom_fields=data.custom_fields,
+    )
+    cmd = CreateAccountCommand(values=_values(data), parent_account_id=data.parent_account_id, parts=parts)
+    account = CreateAccount(sales_deps)(principal, cmd)
+    return account_out(account, detail=GetAccount(sales_deps)(principal, account.id))
+
+
+@get("/accounts/{account_id:uuid}", summary="One account", sync_to_thread=True)
+def get_account_handler(principal: Principal, account_id: UUID, sales_deps: SalesDeps) -> AccountOut:
+    detail = GetAccount(sales_deps)(principal, account_id)
+    return account_out(detail.account, detail=detail)
+
+
+@patch("/accounts/{account_id:uuid}", summary="Change an account (the fields sent)", sync_to_thread=True)
+def update_account_handler(
+    principal: Principal, account_id: UUID, data: AccountPatchIn, sales_deps: SalesDeps
+) -> AccountOut:
+    parts = RecordParts(
+        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
+        staff=UNSET if data.staff is msgspec.UNSET else staff_of(data.staff),
+        restriction=UNSET if data.restriction is msgspec.UNSET else restriction_of(data.restriction),
+        relations=UNSET if data.relations is msgspec.UNSET else relations_of(data.relations),
+        custom_fields=UNSET if data.custom_fields is msgspec.UNSET else data.custom_fields,
+    )
+    cmd = UpdateAccountCommand(
+        account_id=account_id, expected_version=data.expected_version, values=_values(data),
+        parent_account_id=UNSET if data.parent_account_id is msgspec.UNSET else data.parent_account_id,
+        parts=parts,
+    )
+    UpdateAccount(sales_deps)(principal, cmd)
+    detail = GetAccount(sales_deps)(principal, account_id)
+    return account_out(detail.account, detail=detail)
+
+
+@delete("/accounts/{account_id:uuid}", summary="Delete an account (refused with 409 while others refer to it)",
+        status_code=204, sync_to_thread=True)
+def delete_account_handler(
+    principal: Principal, account_id: UUID, sales_deps: SalesDeps,
+    expected_version: int | None = Parameter(query="expected_version", default=None,
+                                             description="refuse (409) if the account changed since"),
+) -> None:
+    DeleteAccount(sales_deps)(principal, account_id, expected_version)
+
+
+@get("/accounts/{account_id:uuid}/persons", summary="The account's persons (パーソン), a page at a time",
+     sync_to_thread=True)
+def account_persons_handler(
+    principal: Principal, account_id: UUID, sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None, description="words in the name, kana or e-mail"),
+    sort: str | None = Parameter(query="sort", default=None, description="kana (default), name, updated_at"),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None),
+) -> PersonPageOut:
+    page = ListAccountPersons(sales_deps)(principal, account_id, page_request(limit, cursor, sort), q)
+    return person_page_out(page)
+
+
+@get("/account-groups", summary="Account groups (取引先汎用グループ) with their member counts", sync_to_thread=True)
+def list_account_groups_handler(principal: Principal, sales_deps: SalesDeps) -> list[AccountGroupOut]:
+    summaries: list[AccountGroupSummary] = list(ListAccountGroups(sales_deps)(principal))
+    return [_group_out(s.group, s.member_count) for s in summaries]
+
+
+@post("/account-groups", summary="Create an account group", status_code=201, sync_to_thread=True)
+def create_account_group_handler(principal: Principal, data: AccountGroupIn, sales_deps: SalesDeps
+                                 ) -> AccountGroupOut:
+    cmd = CreateAccountGroupCommand(code=data.code, name=data.name, description=data.description)
+    return _group_out(CreateAccountGroup(sales_deps)(principal, cmd), 0)
+
+
+@patch("/account-groups/{group_id:uuid}", summary="Rename an account group", sync_to_thread=True)
+def rename_account_group_handler(
+    principal: Principal, group_id: UUID, data: AccountGroupPatchIn, sales_deps: SalesDeps
+) -> AccountGroupOut:
+    cmd = RenameAccountGroupCommand(group_id=group_id, expected_version=data.expected_version, name=data.name,
+                                    description=data.description)
+    return _group_out(RenameAccountGroup(sales_deps)(principal, cmd))
+
+
+@delete("/account-groups/{group_id:uuid}", summary="Delete an account group (the accounts stay)", status_code=204,
+        sync_to_thread=True)
+def delete_account_group_handler(principal: Principal, group_id: UUID, sales_deps: SalesDeps) -> None:
+    DeleteAccountGroup(sales_deps)(principal, group_id)
+
+
+@get("/account-groups/{group_id:uuid}/accounts", summary="The group's accounts the caller can see",
+     sync_to_thread=True)
+def group_accounts_handler(
+    principal: Principal, group_id: UUID, sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None),
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None),
+) -> AccountPageOut:
+    page = ListGroupAccounts(sales_deps)(principal, group_id, page_request(limit, cursor, sort), AccountQuery(q=q))
+    return account_page_out(page)
+
+
+@post("/account-groups/{group_id:uuid}/accounts", summary="Add an account to the group", status_code=200,
+      sync_to_thread=True)
+def add_group_member_handler(principal: Principal, group_id: UUID, data: MemberIn, sales_deps: SalesDeps
+                             ) -> MembershipOut:
+    return MembershipOut(changed=ChangeGroupMembership(sales_deps, adding=True)(principal, group_id, data.account_id))
+
+
+@delete("/account-groups/{group_id:uuid}/accounts/{account_id:uuid}", summary="Remove an account from the group",
+        status_code=204, sync_to_thread=True)
+def remove_group_member_handler(principal: Principal, group_id: UUID, account_id: UUID, sales_deps: SalesDeps
+                                ) -> None:
+    ChangeGroupMembership(sales_deps, adding=False)(principal, group_id, account_id)
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    list_accounts_handler, create_account_handler, get_account_handler, update_account_handler,
+    delete_account_handler, account_persons_handler,
+    list_account_groups_handler, create_account_group_handler, rename_account_group_handler,
+    delete_account_group_handler, group_accounts_handler, add_group_member_handler, remove_group_member_handler,
+]
 """The handlers of this module, mounted under /api/v1 by the app factory."""

@@ -1,8 +1,393 @@
-"""JSON API: persons (filled in by the persons work)."""
+"""JSON API: パーソン persons - search, register, view, change (PATCH with ``expected_version``),
+delete - and their 名刺 business cards (history newest first; adding a newer card with another
+company, department or title moves the person: 異動).
+
+A person the caller cannot see is 404. A person belongs to an account the caller can see (422
+``account_id`` otherwise). Deleting a person that an opportunity (関係者), an activity (面談者) or a
+converted lead still names is refused with 409.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, cast
+from uuid import UUID
+
+import msgspec
+from litestar import delete, get, patch, post
+from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from dps.application.sales.accounts.record_parts import UNSET, RecordParts
+from dps.application.sales.deps import SalesDeps
+from dps.application.sales.persons.cards import AddBusinessCard, AddBusinessCardCommand, ListBusinessCards
+from dps.application.sales.persons.commands import (
+    CreatePerson,
+    CreatePersonCommand,
+    DeletePerson,
+    UpdatePerson,
+    UpdatePersonCommand,
+)
+from dps.application.sales.persons.ports import PersonQuery
+from dps.application.sales.persons.queries import GetPerson, PersonDetail, SearchPersons
+from dps.application.shared.paging import Page
+from dps.domain.sales.business_cards import BusinessCard, CardEntry
+from dps.domain.sales.persons import Move, Person, Position
+from dps.domain.shared.ids import UserId
+from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.sales_common import (
+    RelationIn,
+    RelationOut,
+    RestrictionIn,
+    RestrictionOut,
+    StaffIn,
+    StaffOut,
+    page_request,
+    relations_of,
+    relations_out,
+    restriction_of,
+    restriction_out,
+    staff_of,
+    staff_out,
+)
+
+Unset = msgspec.UnsetType
+SORT_DOC = "kana (default), name, updated_at or created_at; '-' in front for descending"
+
+
+class PersonIn(msgspec.Struct, kw_only=True):
+    """A new person of an account. ``owner_id`` defaults to the caller."""
+
+    account_id: UUID
+    last_name: str
+    first_name: str | Unset = msgspec.UNSET
+    last_name_kana: str | Unset = msgspec.UNSET
+    first_name_kana: str | Unset = msgspec.UNSET
+    department: str | Unset = msgspec.UNSET
+    title: str | Unset = msgspec.UNSET
+    email: str | Unset = msgspec.UNSET
+    phone: str | Unset = msgspec.UNSET
+    mobile: str | Unset = msgspec.UNSET
+    fax: str | Unset = msgspec.UNSET
+    postal_code: str | Unset = msgspec.UNSET
+    address: str | Unset = msgspec.UNSET
+    score: int | Unset | None = msgspec.UNSET
+    is_retired: bool | Unset = msgspec.UNSET
+    dm_opt_out: bool | Unset = msgspec.UNSET
+    notes: str | Unset = msgspec.UNSET
+    owner_id: UUID | Unset | None = msgspec.UNSET
+    staff: list[StaffIn] = msgspec.field(default_factory=list)
+    restriction: RestrictionIn | None = None
+    relations: list[RelationIn] = msgspec.field(default_factory=list)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class PersonPatchIn(msgspec.Struct, kw_only=True):
+    """A change: only the fields sent change; ``expected_version`` is the version read (stale: 409).
+    ``staff``, ``restriction`` and ``relations`` are replaced when sent; ``custom_fields`` changes the
+    keys sent (null or "" clears one)."""
+
+    expected_version: int
+    account_id: UUID | Unset = msgspec.UNSET
+    last_name: str | Unset = msgspec.UNSET
+    first_name: str | Unset = msgspec.UNSET
+    last_name_kana: str | Unset = msgspec.UNSET
+    first_name_kana: str | Unset = msgspec.UNSET
+    department: str | Unset = msgspec.UNSET
+    title: str | Unset = msgspec.UNSET
+    email: str | Unset = msgspec.UNSET
+    phone: str | Unset = msgspec.UNSET
+    mobile: str | Unset = msgspec.UNSET
+    fax: str | Unset = msgspec.UNSET
+    postal_code: str | Unset = msgspec.UNSET
+    address: str | Unset = msgspec.UNSET
+    score: int | Unset | None = msgspec.UNSET
+    is_retired: bool | Unset = msgspec.UNSET
+    dm_opt_out: bool | Unset = msgspec.UNSET
+    notes: str | Unset = msgspec.UNSET
+    owner_id: UUID | Unset | None = msgspec.UNSET
+    staff: list[StaffIn] | Unset = msgspec.UNSET
+    restriction: RestrictionIn | Unset | None = msgspec.UNSET
+    relations: list[RelationIn] | Unset = msgspec.UNSET
+    custom_fields: dict[str, Any] | Unset = msgspec.UNSET
+
+
+class PersonOut(msgspec.Struct, kw_only=True):
+    """A person; ``url`` is its stable page link (URL取得)."""
+
+    id: UUID
+    version: int
+    url: str
+    account_id: UUID
+    account_name: str | None = None
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    full_name: str
+    department: str
+    title: str
+    email: str
+    phone: str
+    mobile: str
+    fax: str
+    postal_code: str
+    address: str
+    score: int | None
+    is_retired: bool
+    dm_opt_out: bool
+    notes: str
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_by: UUID | None
+    updated_at: datetime | None
+    staff: list[StaffOut]
+    is_restricted: bool
+    restriction: RestrictionOut | None
+    relations: list[RelationOut]
+    custom_fields: dict[str, Any]
+
+
+class PersonPageOut(msgspec.Struct):
+    items: list[PersonOut]
+    next_cursor: str | None
+
+
+class BusinessCardIn(msgspec.Struct, kw_only=True):
+    """A card as printed. ``account_id``: the 取引先 its company was matched to (optional; when the card is
+    the newest, the person moves to it). ``received_by`` defaults to the caller."""
+
+    received_on: date
+    company_name: str
+    last_name: str
+    account_id: UUID | None = None
+    received_by: UUID | None = None
+    department: str = ""
+    title: str = ""
+    first_name: str = ""
+    last_name_kana: str = ""
+    first_name_kana: str = ""
+    email: str = ""
+    phone: str = ""
+    mobile: str = ""
+    fax: str = ""
+    postal_code: str = ""
+    address: str = ""
+    website: str = ""
+    source: str = "manual"
+    raw_text: str = ""
+
+
+class BusinessCardOut(msgspec.Struct, kw_only=True):
+    """A card of the history; ``changed`` lists what differs from the card before it (company,
+    department, title) - a move (異動) when not empty."""
+
+    id: UUID
+    person_id: UUID
+    account_id: UUID | None
+    received_on: date
+    received_by: UUID | None
+    company_name: str
+    department: str
+    title: str
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    email: str
+    phone: str
+    mobile: str
+    fax: str
+    postal_code: str
+    address: str
+    website: str
+    image_key: str | None
+    image_content_type: str | None
+    source: str
+    created_at: datetime | None
+    is_current: bool
+    is_move: bool
+    changed: list[str]
+
+
+class BusinessCardListOut(msgspec.Struct):
+    items: list[BusinessCardOut]
+
+
+class PositionOut(msgspec.Struct):
+    account_id: UUID
+    department: str
+    title: str
+
+
+class MoveOut(msgspec.Struct):
+    """異動: the person's account, department and title before and after the card."""
+
+    before: PositionOut
+    after: PositionOut
+    changed: list[str]
+
+
+class CardAddedOut(msgspec.Struct):
+    card: BusinessCardOut
+    move: MoveOut | None
+    person: PersonOut
+
+
+_COLUMNS = (
+    "last_name", "first_name", "last_name_kana", "first_name_kana", "department", "title", "email", "phone",
+    "mobile", "fax", "postal_code", "address", "score", "is_retired", "dm_opt_out", "notes",
+)
+_CARD_PRINTED = (
+    "company_name", "last_name", "department", "title", "first_name", "last_name_kana", "first_name_kana", "email",
+    "phone", "mobile", "fax", "postal_code", "address",
+)
+
+
+def person_url(person_id: UUID) -> str:
+    return f"/persons/{person_id}"
+
+
+def person_out(p: Person, *, account_name: str | None = None) -> PersonOut:
+    return PersonOut(
+        id=p.id, version=p.version, url=person_url(p.id), account_id=p.account_id, account_name=account_name,
+        last_name=p.last_name, first_name=p.first_name, last_name_kana=p.last_name_kana,
+        first_name_kana=p.first_name_kana, full_name=p.full_name, department=p.department, title=p.title,
+        email=p.email, phone=p.phone, mobile=p.mobile, fax=p.fax, postal_code=p.postal_code, address=p.address,
+        score=p.score, is_retired=p.is_retired, dm_opt_out=p.dm_opt_out, notes=p.notes, owner_id=p.owner_id,
+        owner_organization_id=p.owner_organization_id, created_by=p.created_by, created_at=p.created_at,
+        updated_by=p.updated_by, updated_at=p.updated_at, staff=staff_out(p.staff), is_restricted=p.is_restricted,
+        restriction=restriction_out(p.restriction), relations=relations_out(p.relations),
+        custom_fields=p.custom_fields,
+    )
+
+
+def detail_out(d: PersonDetail) -> PersonOut:
+    return person_out(d.person, account_name=d.account_name)
+
+
+def person_page_out(page: Page[Person]) -> PersonPageOut:
+    return PersonPageOut(items=[person_out(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+def card_out(c: BusinessCard, *, is_current: bool, changed: tuple[str, ...] = ()) -> BusinessCardOut:
+    return BusinessCardOut(
+        id=c.id, person_id=c.person_id, account_id=c.account_id, received_on=c.received_on,
+        received_by=c.received_by, company_name=c.company_name, department=c.department, title=c.title,
+        last_name=c.last_name, first_name=c.first_name, last_name_kana=c.last_name_kana,
+        first_name_kana=c.first_name_kana, email=c.email, phone=c.phone, mobile=c.mobile, fax=c.fax,
+        postal_code=c.postal_code, address=c.address, website=c.url, image_key=c.image_key,
+        image_content_type=c.image_content_type, source=c.source.value, created_at=c.created_at,
+        is_current=is_current, is_move=bool(changed), changed=list(changed),
+    )
+
+
+def _entry_out(e: CardEntry) -> BusinessCardOut:
+    return card_out(e.card, is_current=e.is_current, changed=e.changed)
+
+
+def _position_out(p: Position) -> PositionOut:
+    return PositionOut(account_id=p.account_id, department=p.department, title=p.title)
+
+
+def _move_out(m: Move | None) -> MoveOut | None:
+    if m is None:
+        return None
+    return MoveOut(before=_position_out(m.before), after=_position_out(m.after), changed=list(m.changed))
+
+
+def _values(data: PersonIn | PersonPatchIn) -> dict[str, Any]:
+    return {name: value for name in _COLUMNS if (value := getattr(data, name)) is not msgspec.UNSET}
+
+
+@get("/persons", summary="Persons (パーソン) matching the filters, a page at a time", sync_to_thread=True)
+def list_persons_handler(
+    principal: Principal,
+    sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None, description="words in the names, kana or e-mail"),
+    account_id: UUID | None = Parameter(query="account_id", default=None),
+    owner_id: UUID | None = Parameter(query="owner_id", default=None),
+    staff_id: UUID | None = Parameter(query="staff_id", default=None),
+    mine: bool = Parameter(query="mine", default=False, description="自担当: mine and my organisations'"),
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> PersonPageOut:
+    query = PersonQuery(q=q, account_id=account_id, owner_id=cast(UserId | None, owner_id),
+                        staff_id=cast(UserId | None, staff_id), mine=mine)
+    return person_page_out(SearchPersons(sales_deps)(principal, query, page_request(limit, cursor, sort)))
+
+
+@post("/persons", summary="Register a person", status_code=201, sync_to_thread=True)
+def create_person_handler(principal: Principal, data: PersonIn, sales_deps: SalesDeps) -> PersonOut:
+    parts = RecordParts(
+        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
+        staff=staff_of(data.staff), restriction=restriction_of(data.restriction),
+        relations=relations_of(data.relations), custom_fields=data.custom_fields,
+    )
+    person = CreatePerson(sales_deps)(principal, CreatePersonCommand(account_id=data.account_id,
+                                                                     values=_values(data), parts=parts))
+    return detail_out(GetPerson(sales_deps)(principal, person.id))
+
+
+@get("/persons/{person_id:uuid}", summary="One person", sync_to_thread=True)
+def get_person_handler(principal: Principal, person_id: UUID, sales_deps: SalesDeps) -> PersonOut:
+    return detail_out(GetPerson(sales_deps)(principal, person_id))
+
+
+@patch("/persons/{person_id:uuid}", summary="Change a person (the fields sent)", sync_to_thread=True)
+def update_person_handler(principal: Principal, person_id: UUID, data: PersonPatchIn, sales_deps: SalesDeps
+                          ) -> PersonOut:
+    parts = RecordParts(
+        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
+        staff=UNSET if data.staff is msgspec.UNSET else staff_of(data.staff),
+        restriction=UNSET if data.restriction is msgspec.UNSET else restriction_of(data.restriction),
+        relations=UNSET if data.relations is msgspec.UNSET else relations_of(data.relations),
+        custom_fields=UNSET if data.custom_fields is msgspec.UNSET else data.custom_fields,
+    )
+    cmd = UpdatePersonCommand(
+        person_id=person_id, expected_version=data.expected_version, values=_values(data),
+        account_id=UNSET if data.account_id is msgspec.UNSET else data.account_id, parts=parts,
+    )
+    UpdatePerson(sales_deps)(principal, cmd)
+    return detail_out(GetPerson(sales_deps)(principal, person_id))
+
+
+@delete("/persons/{person_id:uuid}", summary="Delete a person (refused with 409 while sales history names it)",
+        status_code=204, sync_to_thread=True)
+def delete_person_handler(
+    principal: Principal, person_id: UUID, sales_deps: SalesDeps,
+    expected_version: int | None = Parameter(query="expected_version", default=None,
+                                             description="refuse (409) if the person changed since"),
+) -> None:
+    DeletePerson(sales_deps)(principal, person_id, expected_version)
+
+
+@get("/persons/{person_id:uuid}/business-cards", summary="The person's business cards (名刺履歴), newest first",
+     sync_to_thread=True)
+def list_cards_handler(principal: Principal, person_id: UUID, sales_deps: SalesDeps) -> BusinessCardListOut:
+    return BusinessCardListOut(items=[_entry_out(e) for e in ListBusinessCards(sales_deps)(principal, person_id)])
+
+
+@post("/persons/{person_id:uuid}/business-cards", summary="Add a business card (the newest updates the person)",
+      status_code=201, sync_to_thread=True)
+def add_card_handler(principal: Principal, person_id: UUID, data: BusinessCardIn, sales_deps: SalesDeps
+                     ) -> CardAddedOut:
+    printed = {name: getattr(data, name) for name in _CARD_PRINTED} | {"url": data.website}
+    cmd = AddBusinessCardCommand(
+        person_id=person_id, received_on=data.received_on, printed=printed, account_id=data.account_id,
+        received_by=cast(UserId | None, data.received_by), source=data.source, raw_text=data.raw_text,
+    )
+    added = AddBusinessCard(sales_deps)(principal, cmd)
+    before = ListBusinessCards(sales_deps)(principal, person_id)
+    entry = next(e for e in before if e.card.id == added.card.id)
+    return CardAddedOut(card=_entry_out(entry), move=_move_out(added.move), person=person_out(added.person))
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    list_persons_handler, create_person_handler, get_person_handler, update_person_handler, delete_person_handler,
+    list_cards_handler, add_card_handler,
+]
 """The handlers of this module, mounted under /api/v1 by the app factory."""
