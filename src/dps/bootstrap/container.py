@@ -65,7 +65,7 @@ class Container(containers.DeclarativeContainer):
     files = providers.Singleton(LocalFileStore, root=settings.provided.attachments_dir)
     scanner = providers.Singleton(lambda address: ClamdScanner(address) if address else None,
                                   settings.provided.clamd_address)
-    notifier = providers.Singleton(NotifyInterestedUsers)
+    notifier = providers.Singleton(NotifyInterestedUsers, clock=clock, ids=ids)
     sales_deps = providers.Singleton(
         SalesDeps, uow=uow, clock=clock, ids=ids, audit=audit, notifier=notifier, files=files, scanner=scanner,
         max_upload_bytes=settings.provided.max_upload_bytes,

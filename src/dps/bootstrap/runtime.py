@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dps.adapters.db.health import database_status
 from dps.adapters.db.migrations_runner import current_revision, head_revision, upgrade
 from dps.adapters.logs.channels import configure_logging
+from dps.application.demo.sales_seed import SeedSalesDemo
 from dps.application.demo.seed import SeedDemo
 from dps.bootstrap.container import Container, build_container
 from dps.bootstrap.settings import Settings, load_settings
@@ -78,6 +79,7 @@ def seed_demo(container: Container) -> SeedDemo:
         add_group_member=container.add_group_member(),
         refresh_org_closure=container.refresh_org_closure(),
         time_zone=container.settings().default_time_zone,
+        seed_sales=SeedSalesDemo(container.sales_deps()),
     )
 
 

@@ -29,6 +29,7 @@ from dps.adapters.db.repositories.sales.opportunities import SqlOpportunityRepos
 from dps.adapters.db.repositories.sales.persons import SqlPersonRepository
 from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
+from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
 from dps.adapters.db.repositories.tenancy import SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
@@ -116,6 +117,7 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
         self._likes = SqlLikeRepository(conn, t)
         self._attachments = SqlAttachmentRepository(conn, t)
         self._notifications = SqlNotificationRepository(conn, t)
+        self._record_people = SqlRecordPeopleRepository(conn, t)
         return self
 
     def tenant(self) -> Tenant:
@@ -231,6 +233,10 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     @property
     def notifications(self) -> SqlNotificationRepository:
         return self._notifications
+
+    @property
+    def record_people(self) -> SqlRecordPeopleRepository:
+        return self._record_people
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

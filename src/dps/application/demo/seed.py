@@ -1,4 +1,5 @@
-"""デモデータ投入: load the demo tenant (companies, organisation tree, positions, groups, users).
+"""デモデータ投入: load the demo tenant (companies, organisation tree, positions, groups, users) and,
+when given the sales seed, its sales data (accounts, opportunities, activities, ...).
 
 Everything goes through the ordinary directory use cases, acting as an operator
 (`system_principal(..., actor="demo-seed")`), so every record is validated and written to the
@@ -16,6 +17,7 @@ from typing import NamedTuple
 from attrs import frozen
 
 from dps.application.auth.principals import system_principal
+from dps.application.demo.sales_seed import SalesDemoResult, SeedSales
 from dps.application.directory.affiliations import AssignAffiliation, AssignAffiliationCommand
 from dps.application.directory.companies import CreateCompany, CreateCompanyCommand
 from dps.application.directory.groups import (
@@ -57,6 +59,7 @@ class DemoResult:
     """False when the tenant already existed: then nothing was created and `logins` is empty."""
     logins: list[DemoLogin]
     org_refresh: OrgRefreshResult | None = None
+    sales: SalesDemoResult | None = None
 
 
 # ----------------------------------------------------------------------------- the demo data
@@ -215,6 +218,7 @@ class SeedDemo:
         add_group_member: AddGroupMember,
         refresh_org_closure: RefreshOrgClosure,
         time_zone: str = "Asia/Tokyo",
+        seed_sales: SeedSales | None = None,
     ) -> None:
         self._find_tenant = find_tenant
         self._create_tenant = create_tenant
@@ -227,6 +231,7 @@ class SeedDemo:
         self._add_group_member = add_group_member
         self._refresh = refresh_org_closure
         self._time_zone = time_zone
+        self._seed_sales = seed_sales
 
     def __call__(self, tenant_code: str = DEMO_TENANT) -> DemoResult:
         if self._find_tenant(tenant_code) is not None:
@@ -288,4 +293,7 @@ class SeedDemo:
             logins.append(DemoLogin(user.login_id, DEMO_PASSWORD, user.license, user.is_admin))
 
         refreshed = self._refresh(admin)
-        return DemoResult(tenant_code=tenant.code, created=True, logins=logins, org_refresh=refreshed)
+        sales = None
+        if self._seed_sales is not None:  # the sales data, entered by the demo users themselves
+            sales = self._seed_sales(tenant.id, {code: oid for (company, code), oid in orgs.items() if company == DEMO})
+        return DemoResult(tenant_code=tenant.code, created=True, logins=logins, org_refresh=refreshed, sales=sales)

@@ -21,6 +21,7 @@ from dps.application.sales.leads.ports import LeadRepository
 from dps.application.sales.opportunities.ports import OpportunityRepository
 from dps.application.sales.persons.ports import BusinessCardRepository, PersonRepository
 from dps.application.sales.products.ports import ProductRepository
+from dps.application.sales.record_people_ports import RecordPeopleRepository
 from dps.application.sales.records import RecordAccessReader
 
 
@@ -55,3 +56,5 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     def attachments(self) -> AttachmentRepository: ...
     @property
     def notifications(self) -> NotificationRepository: ...
+    @property
+    def record_people(self) -> RecordPeopleRepository: ...

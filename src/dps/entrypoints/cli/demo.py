@@ -36,6 +36,11 @@ def seed(ctx: click.Context, code: str) -> None:
         return
     click.echo(f"デモテナント '{code}' を作成しました / created the demo tenant '{code}' "
                f"({len(result.logins)} users)")
+    if result.sales is not None:
+        s = result.sales
+        click.echo(f"営業データ / sales data: {s.accounts} accounts, {s.persons} persons, "
+                   f"{s.opportunities} opportunities, {s.activities} activities, {s.leads} leads, "
+                   f"{s.campaigns} campaigns, {s.budgets} budgets, {s.comments} comments")
     if result.org_refresh is not None:
         click.echo(f"集計組織 / org roll-up: {result.org_refresh.organizations} organisations, "
                    f"{result.org_refresh.rows} rows")

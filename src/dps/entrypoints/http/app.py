@@ -37,6 +37,7 @@ from dps.entrypoints.http.api import (
     organizations,
     persons,
     products,
+    record_people,
     users,
 )
 from dps.entrypoints.http.api.docs import api_docs
@@ -71,7 +72,10 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
     )
 
 
-SALES_API = (accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog)
+SALES_API = (
+    accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
+    record_people,
+)
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 
 

@@ -33,6 +33,8 @@ activities = sa.Table(
     sa.Index("ix_activities_campaign", "tenant_id", "campaign_id"),
     sa.Index("ix_activities_owner_date", "tenant_id", "owner_id", "activity_date"),
     sa.Index("ix_activities_date", "tenant_id", "activity_date"),
+    sa.Index("ix_activities_lead", "tenant_id", "lead_id"),
+    sa.Index("ix_activities_updated", "tenant_id", "updated_at"),
 )
 
 activity_persons = sa.Table(
@@ -54,4 +56,5 @@ activity_attendees = sa.Table(
     sa.Column("user_id", sa.Uuid, primary_key=True),
     tenant_fk(["activity_id"], "activities", ondelete="CASCADE"),
     tenant_fk(["user_id"], "users", ondelete="CASCADE"),
+    sa.Index("ix_activity_attendees_user", "tenant_id", "user_id"),
 )

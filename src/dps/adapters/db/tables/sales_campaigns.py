@@ -23,6 +23,7 @@ campaigns = sa.Table(
     sa.Column("parent_campaign_id", sa.Uuid, nullable=True),
     tenant_fk(["parent_campaign_id"], "campaigns"),
     sa.Index("ix_campaigns_period", "tenant_id", "starts_on"),
+    sa.Index("ix_campaigns_parent", "tenant_id", "parent_campaign_id"),
 )
 
 leads = sa.Table(
@@ -63,6 +64,9 @@ leads = sa.Table(
     sa.Index("ix_leads_campaign", "tenant_id", "campaign_id"),
     sa.Index("ix_leads_status", "tenant_id", "status_code"),
     sa.Index("ix_leads_email", "tenant_id", "email"),
+    sa.Index("ix_leads_next_action", "tenant_id", "next_action_on"),
+    sa.Index("ix_leads_converted_account", "tenant_id", "converted_account_id"),
+    sa.Index("ix_leads_converted_person", "tenant_id", "converted_person_id"),
 )
 
 lead_actions = sa.Table(
@@ -99,4 +103,6 @@ campaign_members = sa.Table(
     sa.CheckConstraint("(lead_id IS NULL) <> (person_id IS NULL)", name="lead_or_person"),
     sa.UniqueConstraint("tenant_id", "campaign_id", "lead_id"),
     sa.UniqueConstraint("tenant_id", "campaign_id", "person_id"),
+    sa.Index("ix_campaign_members_lead", "tenant_id", "lead_id"),
+    sa.Index("ix_campaign_members_person", "tenant_id", "person_id"),
 )

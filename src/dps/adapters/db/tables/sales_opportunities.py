@@ -25,6 +25,7 @@ products = sa.Table(
     sa.Column("cost", MONEY, nullable=True),
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("search_text", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     version_column(),
@@ -61,6 +62,14 @@ opportunities = sa.Table(
              "expected_order_date"),
 )
 
+# Newest expected order date first (the default list order: DESC NULLS LAST, ties by id DESC) is a
+# backward scan of an index kept NULLS FIRST on PostgreSQL. SQLite has no NULLS clause in an index:
+# migration 0008 gives it a DESC index of the same name instead (SQLite sorts NULLs lowest).
+sa.Index("ix_opportunities_open_expected_desc", opportunities.c.tenant_id, opportunities.c.is_open,
+         opportunities.c.expected_order_date.nulls_first(), opportunities.c.id).ddl_if(dialect="postgresql")
+sa.Index("ix_opportunities_expected_desc", opportunities.c.tenant_id,
+         opportunities.c.expected_order_date.nulls_first(), opportunities.c.id).ddl_if(dialect="postgresql")
+
 opportunity_lines = sa.Table(
     "opportunity_lines",
     metadata,
@@ -85,6 +94,7 @@ opportunity_competitors = sa.Table(
     metadata,
     *tenant_key(),
     sa.Column("opportunity_id", sa.Uuid, nullable=False),
+    sa.Column("line_no", sa.Integer, nullable=False, server_default="0"),
     sa.Column("competitor_account_id", sa.Uuid, nullable=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("product", sa.String(200), nullable=False, server_default=""),

@@ -1,8 +1,375 @@
-"""JSON API: campaigns (filled in by the campaigns work)."""
+"""JSON API: キャンペーン campaigns - search, register, view (with its effect summary), change (PATCH
+with ``expected_version``), copy, delete; the 招待リスト (members) and the campaign's leads.
+
+The campaign's opportunities and activities are listed by their own modules
+(``/campaigns/{id}/opportunities``, ``/campaigns/{id}/activities``). A campaign the caller cannot
+see is 404; deleting one that opportunities, activities, leads or child campaigns refer to is 409.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+from uuid import UUID
+
+import msgspec
+from litestar import Request, delete, get, patch, post
+from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from dps.application.sales.campaigns.commands import (
+    AddMemberCommand,
+    CopyCampaignCommand,
+    DeleteCampaignCommand,
+    RegisterCampaignCommand,
+    UpdateCampaignCommand,
+    UpdateMemberCommand,
+)
+from dps.application.sales.campaigns.manage import CopyCampaign, DeleteCampaign, RegisterCampaign, UpdateCampaign
+from dps.application.sales.campaigns.members import (
+    AddCampaignMember,
+    ListCampaignMembers,
+    RemoveCampaignMember,
+    UpdateCampaignMember,
+)
+from dps.application.sales.campaigns.ports import CampaignQuery, MemberEntry
+from dps.application.sales.campaigns.queries import ListCampaignLeads, SearchCampaigns, ViewCampaign
+from dps.application.sales.deps import SalesDeps
+from dps.application.sales.leads.ports import LeadQuery
+from dps.domain.sales.campaigns import Campaign, CampaignMember, CampaignSummary
+from dps.domain.shared.ids import UserId
+from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.leads import (
+    SORT_DOC as LEAD_SORT_DOC,
+)
+from dps.entrypoints.http.api.leads import (
+    LeadPageOut,
+    custom_field_filters,
+    lead_page_out,
+    sent_fields,
+)
+from dps.entrypoints.http.api.sales_common import (
+    RelationIn,
+    RelationOut,
+    RestrictionIn,
+    RestrictionOut,
+    StaffIn,
+    StaffOut,
+    page_request,
+    relations_of,
+    relations_out,
+    restriction_out,
+    staff_out,
+)
+
+SORT_DOC = "starts_on (default -starts_on), name, updated_at, created_at; '-' for descending"
+UNSET: Any = msgspec.UNSET
+
+
+class CampaignIn(msgspec.Struct, kw_only=True):
+    """A new campaign. ``kind_code`` (campaign_kind) and ``status_code`` (campaign_status) come from
+    the tenant's code lists; ``ends_on`` is on or after ``starts_on`` (omit for open-ended); without
+    ``owner_id`` the caller owns it; ``restriction`` makes it 非公開."""
+
+    name: str
+    starts_on: date
+    ends_on: date | None = None
+    kind_code: str | None = None
+    status_code: str | None = None
+    budget_amount: Decimal | None = None
+    actual_cost: Decimal | None = None
+    expected_effect: str = ""
+    target_leads: int | None = None
+    target_opportunities: int | None = None
+    target_amount: Decimal | None = None
+    description: str = ""
+    parent_campaign_id: UUID | None = None
+    owner_id: UUID | None = None
+    staff: list[StaffIn] = msgspec.field(default_factory=list)
+    relations: list[RelationIn] = msgspec.field(default_factory=list)
+    restriction: RestrictionIn | None = None
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class CampaignPatchIn(msgspec.Struct, kw_only=True):
+    """A change: only the fields sent change (null clears an optional one); ``expected_version`` is
+    the version read."""
+
+    expected_version: int
+    name: str | msgspec.UnsetType = UNSET
+    starts_on: date | msgspec.UnsetType = UNSET
+    ends_on: date | msgspec.UnsetType | None = UNSET
+    kind_code: str | msgspec.UnsetType | None = UNSET
+    status_code: str | msgspec.UnsetType | None = UNSET
+    budget_amount: Decimal | msgspec.UnsetType | None = UNSET
+    actual_cost: Decimal | msgspec.UnsetType | None = UNSET
+    expected_effect: str | msgspec.UnsetType = UNSET
+    target_leads: int | msgspec.UnsetType | None = UNSET
+    target_opportunities: int | msgspec.UnsetType | None = UNSET
+    target_amount: Decimal | msgspec.UnsetType | None = UNSET
+    description: str | msgspec.UnsetType = UNSET
+    parent_campaign_id: UUID | msgspec.UnsetType | None = UNSET
+    owner_id: UUID | msgspec.UnsetType = UNSET
+    staff: list[StaffIn] | msgspec.UnsetType = UNSET
+    relations: list[RelationIn] | msgspec.UnsetType = UNSET
+    restriction: RestrictionIn | msgspec.UnsetType | None = UNSET
+    custom_fields: dict[str, Any] | msgspec.UnsetType = UNSET
+
+
+class CopyIn(msgspec.Struct, kw_only=True):
+    """The copy's name and period (by default the original's; a new start alone moves the end by
+    the same number of days)."""
+
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class SummaryOut(msgspec.Struct):
+    """効果: counted over the leads and persons the caller may see. Rates in percent."""
+
+    members: int
+    attended: int
+    leads: int
+    converted_leads: int
+    attendance_rate: Decimal | None
+    conversion_rate: Decimal | None
+
+
+class CampaignOut(msgspec.Struct):
+    id: UUID
+    url: str
+    name: str
+    kind_code: str | None
+    status_code: str | None
+    starts_on: date
+    ends_on: date | None
+    budget_amount: Decimal | None
+    actual_cost: Decimal | None
+    expected_effect: str
+    target_leads: int | None
+    target_opportunities: int | None
+    target_amount: Decimal | None
+    description: str
+    parent_campaign_id: UUID | None
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    staff: list[StaffOut]
+    relations: list[RelationOut]
+    is_restricted: bool
+    restriction: RestrictionOut | None
+    custom_fields: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_by: UUID | None
+    updated_at: datetime | None
+    version: int
+    summary: SummaryOut | None = None
+    """On view only."""
+
+
+class CampaignPageOut(msgspec.Struct):
+    items: list[CampaignOut]
+    next_cursor: str | None
+
+
+class MemberIn(msgspec.Struct, kw_only=True):
+    """A lead or a person (exactly one); ``follow_status_code`` from campaign_follow_status."""
+
+    lead_id: UUID | None = None
+    person_id: UUID | None = None
+    follow_status_code: str | None = None
+    invited_on: date | None = None
+    attended: bool = False
+    notes: str = ""
+
+
+class MemberPatchIn(msgspec.Struct, kw_only=True):
+    follow_status_code: str | msgspec.UnsetType | None = UNSET
+    invited_on: date | msgspec.UnsetType | None = UNSET
+    attended: bool | msgspec.UnsetType = UNSET
+    notes: str | msgspec.UnsetType = UNSET
+
+
+class MemberOut(msgspec.Struct):
+    id: UUID
+    campaign_id: UUID
+    lead_id: UUID | None
+    person_id: UUID | None
+    label: str | None
+    follow_status_code: str | None
+    invited_on: date | None
+    attended: bool
+    notes: str
+    created_at: datetime
+
+
+class MemberPageOut(msgspec.Struct):
+    items: list[MemberOut]
+    next_cursor: str | None
+
+
+def summary_out(s: CampaignSummary) -> SummaryOut:
+    return SummaryOut(members=s.members, attended=s.attended, leads=s.leads, converted_leads=s.converted_leads,
+                      attendance_rate=s.attendance_rate, conversion_rate=s.conversion_rate)
+
+
+def campaign_out(c: Campaign, summary: CampaignSummary | None = None) -> CampaignOut:
+    return CampaignOut(
+        id=c.id, url=f"/api/v1/campaigns/{c.id}", name=c.name, kind_code=c.kind_code, status_code=c.status_code,
+        starts_on=c.starts_on, ends_on=c.ends_on, budget_amount=c.budget_amount, actual_cost=c.actual_cost,
+        expected_effect=c.expected_effect, target_leads=c.target_leads, target_opportunities=c.target_opportunities,
+        target_amount=c.target_amount, description=c.description, parent_campaign_id=c.parent_campaign_id,
+        owner_id=c.owner_id, owner_organization_id=c.owner_organization_id, staff=staff_out(c.staff),
+        relations=relations_out(c.relations), is_restricted=c.is_restricted, restriction=restriction_out(c.restriction),
+        custom_fields=dict(c.custom_fields), created_by=c.created_by, created_at=c.created_at,
+        updated_by=c.updated_by, updated_at=c.updated_at, version=c.version,
+        summary=summary_out(summary) if summary is not None else None,
+    )
+
+
+def member_out(m: CampaignMember, label: str | None = None) -> MemberOut:
+    return MemberOut(id=m.id, campaign_id=m.campaign_id, lead_id=m.lead_id, person_id=m.person_id, label=label,
+                     follow_status_code=m.follow_status_code, invited_on=m.invited_on, attended=m.attended,
+                     notes=m.notes, created_at=m.created_at)
+
+
+def _entry_out(entry: MemberEntry) -> MemberOut:
+    return member_out(entry.member, entry.label)
+
+
+def _campaign_fields(data: CampaignIn | CampaignPatchIn) -> dict[str, Any]:
+    values = sent_fields(data, skip=frozenset({"expected_version"}))
+    if "relations" in values:
+        values["relations"] = relations_of(values["relations"])
+    return values
+
+
+@get("/campaigns", summary="Campaigns (キャンペーン) matching the filters, a page at a time", sync_to_thread=True)
+def list_campaigns_handler(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None, description="words in the name"),
+    status_code: str | None = Parameter(query="status_code", default=None, description="a campaign_status code"),
+    kind_code: str | None = Parameter(query="kind_code", default=None, description="a campaign_kind code"),
+    period_from: date | None = Parameter(query="period_from", default=None,
+                                         description="campaigns running on or after this day"),
+    period_to: date | None = Parameter(query="period_to", default=None,
+                                       description="campaigns running on or before this day"),
+    owner_id: UUID | None = Parameter(query="owner_id", default=None),
+    staff_id: UUID | None = Parameter(query="staff_id", default=None),
+    mine: bool = Parameter(query="mine", default=False, description="自担当: mine and my organisations'"),
+    parent_campaign_id: UUID | None = Parameter(query="parent_campaign_id", default=None),
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> CampaignPageOut:
+    """Custom fields filter as ``cf.<key>=<value>``."""
+    query = CampaignQuery(
+        q=q, status_code=status_code, kind_code=kind_code, period_from=period_from, period_to=period_to,
+        owner_id=cast(UserId | None, owner_id), staff_id=cast(UserId | None, staff_id), mine=mine,
+        parent_campaign_id=parent_campaign_id, custom_fields=custom_field_filters(request),
+    )
+    page = SearchCampaigns(sales_deps)(principal, query, page_request(limit, cursor, sort))
+    return CampaignPageOut(items=[campaign_out(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@post("/campaigns", summary="Register a campaign", status_code=201, sync_to_thread=True)
+def create_campaign_handler(principal: Principal, data: CampaignIn, sales_deps: SalesDeps) -> CampaignOut:
+    cmd = RegisterCampaignCommand(**_campaign_fields(data))
+    return campaign_out(RegisterCampaign(sales_deps)(principal, cmd))
+
+
+@get("/campaigns/{campaign_id:uuid}", summary="One campaign with its effect summary", sync_to_thread=True)
+def get_campaign_handler(principal: Principal, campaign_id: UUID, sales_deps: SalesDeps) -> CampaignOut:
+    detail = ViewCampaign(sales_deps)(principal, campaign_id)
+    return campaign_out(detail.campaign, detail.summary)
+
+
+@patch("/campaigns/{campaign_id:uuid}", summary="Change a campaign (the fields sent)", sync_to_thread=True)
+def update_campaign_handler(
+    principal: Principal, campaign_id: UUID, data: CampaignPatchIn, sales_deps: SalesDeps
+) -> CampaignOut:
+    cmd = UpdateCampaignCommand(campaign_id=campaign_id, expected_version=data.expected_version,
+                                changes=_campaign_fields(data))
+    return campaign_out(UpdateCampaign(sales_deps)(principal, cmd))
+
+
+@delete("/campaigns/{campaign_id:uuid}", summary="Delete a campaign nothing refers to", status_code=204,
+        sync_to_thread=True)
+def delete_campaign_handler(
+    principal: Principal, campaign_id: UUID, sales_deps: SalesDeps,
+    expected_version: int | None = Parameter(query="expected_version", default=None,
+                                             description="refuse (409) if the campaign changed since"),
+) -> None:
+    DeleteCampaign(sales_deps)(principal, DeleteCampaignCommand(campaign_id=campaign_id,
+                                                                expected_version=expected_version))
+
+
+@post("/campaigns/{campaign_id:uuid}/copy", summary="Copy a campaign (without members and history)",
+      status_code=201, sync_to_thread=True)
+def copy_campaign_handler(
+    principal: Principal, campaign_id: UUID, sales_deps: SalesDeps, data: CopyIn | None = None
+) -> CampaignOut:
+    body = data or CopyIn()
+    cmd = CopyCampaignCommand(campaign_id=campaign_id, name=body.name, starts_on=body.starts_on, ends_on=body.ends_on)
+    return campaign_out(CopyCampaign(sales_deps)(principal, cmd))
+
+
+@get("/campaigns/{campaign_id:uuid}/members", summary="The campaign's 招待リスト (members the caller may see)",
+     sync_to_thread=True)
+def list_members_handler(
+    principal: Principal, campaign_id: UUID, sales_deps: SalesDeps,
+    sort: str | None = Parameter(query="sort", default=None, description="created_at (default) or invited_on"),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None),
+) -> MemberPageOut:
+    page = ListCampaignMembers(sales_deps)(principal, campaign_id, page_request(limit, cursor, sort))
+    return MemberPageOut(items=[_entry_out(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+@post("/campaigns/{campaign_id:uuid}/members", summary="Invite a lead or a person", status_code=201,
+      sync_to_thread=True)
+def add_member_handler(principal: Principal, campaign_id: UUID, data: MemberIn, sales_deps: SalesDeps) -> MemberOut:
+    cmd = AddMemberCommand(campaign_id=campaign_id, **sent_fields(data))
+    return member_out(AddCampaignMember(sales_deps)(principal, cmd))
+
+
+@patch("/campaigns/{campaign_id:uuid}/members/{member_id:uuid}",
+       summary="Record a member's response (follow status, attendance)", sync_to_thread=True)
+def update_member_handler(
+    principal: Principal, campaign_id: UUID, member_id: UUID, data: MemberPatchIn, sales_deps: SalesDeps
+) -> MemberOut:
+    cmd = UpdateMemberCommand(campaign_id=campaign_id, member_id=member_id, changes=sent_fields(data))
+    return member_out(UpdateCampaignMember(sales_deps)(principal, cmd))
+
+
+@delete("/campaigns/{campaign_id:uuid}/members/{member_id:uuid}", summary="Take a member off the list",
+        status_code=204, sync_to_thread=True)
+def remove_member_handler(principal: Principal, campaign_id: UUID, member_id: UUID, sales_deps: SalesDeps) -> None:
+    RemoveCampaignMember(sales_deps)(principal, campaign_id, member_id)
+
+
+@get("/campaigns/{campaign_id:uuid}/leads", summary="The campaign's leads", sync_to_thread=True)
+def list_campaign_leads_handler(
+    principal: Principal, campaign_id: UUID, sales_deps: SalesDeps,
+    q: str | None = Parameter(query="q", default=None),
+    status_code: str | None = Parameter(query="status_code", default=None),
+    converted: bool | None = Parameter(query="converted", default=None),
+    sort: str | None = Parameter(query="sort", default=None, description=LEAD_SORT_DOC),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None),
+) -> LeadPageOut:
+    query = LeadQuery(q=q, status_code=status_code, converted=converted)
+    page = ListCampaignLeads(sales_deps)(principal, campaign_id, page_request(limit, cursor, sort), query)
+    return lead_page_out(page)
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    list_campaigns_handler, create_campaign_handler, get_campaign_handler, update_campaign_handler,
+    delete_campaign_handler, copy_campaign_handler, list_members_handler, add_member_handler, update_member_handler,
+    remove_member_handler, list_campaign_leads_handler,
+]
 """The handlers of this module, mounted under /api/v1 by the app factory."""

@@ -1,8 +1,472 @@
-"""JSON API: opportunities (filled in by the opportunities work)."""
+"""JSON API: 案件 opportunities - search, register, view, change (PATCH with ``expected_version``),
+copy, delete; and the navigation lists of an account's and a campaign's opportunities.
+
+Amounts are decimal strings in responses (numbers or text such as ``"1,200,000"`` are accepted
+on input; anything else is a 422 naming the field). A product line's ``amount`` is computed
+(quantity x unit_price - discount) and never read from input. ``is_open`` follows the stage:
+90 受注, 91 失注 and 92 中止 close a deal. An invisible or unknown opportunity is a 404.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+import msgspec
+from attrs import evolve
+from litestar import Request, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from dps.application.sales.accounts.record_parts import UNSET, RecordParts, Unset
+from dps.application.sales.deps import SalesDeps
+from dps.application.sales.opportunities.commands import (
+    CompetitorInput,
+    CreateOpportunityCommand,
+    LineInput,
+    OpportunityChanges,
+    UpdateOpportunityCommand,
+)
+from dps.application.sales.opportunities.manage import (
+    CopyOpportunity,
+    CreateOpportunity,
+    DeleteOpportunity,
+    UpdateOpportunity,
+)
+from dps.application.sales.opportunities.queries import (
+    GetOpportunity,
+    ListRelatedOpportunities,
+    OpportunityDetail,
+    SearchOpportunities,
+)
+from dps.application.sales.opportunities.read_models import OpportunityListItem, OpportunitySearch
+from dps.application.shared.errors import domain_rules
+from dps.application.shared.paging import Page
+from dps.domain.sales.opportunities import Opportunity
+from dps.domain.sales.opportunity_lines import money
+from dps.domain.sales.records import RecordType
+from dps.domain.shared.ids import UserId
+from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.sales_common import (
+    RelationIn,
+    RelationOut,
+    RestrictionIn,
+    RestrictionOut,
+    StaffIn,
+    StaffOut,
+    page_request,
+    relations_of,
+    relations_out,
+    restriction_of,
+    restriction_out,
+    staff_of,
+    staff_out,
+)
+
+T = TypeVar("T")
+AmountIn = str | int | float
+UnsetType = msgspec.UnsetType
+
+
+class LineIn(msgspec.Struct):
+    """商品明細. With ``product_id``, a missing ``product_name``/``unit_price`` comes from the product."""
+
+    quantity: AmountIn
+    unit_price: AmountIn | None = None
+    discount: AmountIn | None = None
+    product_id: UUID | None = None
+    product_name: str | None = None
+    notes: str = ""
+
+
+class CompetitorIn(msgspec.Struct):
+    """競合. ``result``: 'won' (we won against it), 'lost', or ''."""
+
+    name: str = ""
+    competitor_account_id: UUID | None = None
+    product: str = ""
+    price: AmountIn | None = None
+    strengths: str = ""
+    weaknesses: str = ""
+    result: str = ""
+
+
+class OpportunityIn(msgspec.Struct):
+    """A new opportunity. ``owner_id`` defaults to the caller; ``expected_amount`` to the lines' total."""
+
+    name: str
+    account_id: UUID
+    stage_code: str
+    certainty_code: str | None = None
+    campaign_id: UUID | None = None
+    expected_order_date: date | None = None
+    expected_sales_date: date | None = None
+    expected_amount: AmountIn | None = None
+    order_amount: AmountIn | None = None
+    ordered_on: date | None = None
+    lost_reason: str = ""
+    description: str = ""
+    next_action: str = ""
+    next_action_on: date | None = None
+    lines: list[LineIn] = msgspec.field(default_factory=list)
+    competitors: list[CompetitorIn] = msgspec.field(default_factory=list)
+    owner_id: UUID | UnsetType | None = msgspec.UNSET
+    staff: list[StaffIn] = msgspec.field(default_factory=list)
+    restriction: RestrictionIn | None = None
+    relations: list[RelationIn] = msgspec.field(default_factory=list)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class OpportunityPatchIn(msgspec.Struct):
+    """Only the fields sent change (``null`` clears a nullable one); ``lines``, ``competitors``,
+    ``staff`` and ``relations`` are replaced as a whole. Replacing the lines without an
+    ``expected_amount`` sets it to the new lines' total."""
+
+    expected_version: int
+    name: str | UnsetType = msgspec.UNSET
+    account_id: UUID | UnsetType = msgspec.UNSET
+    stage_code: str | UnsetType = msgspec.UNSET
+    certainty_code: str | UnsetType | None = msgspec.UNSET
+    campaign_id: UUID | UnsetType | None = msgspec.UNSET
+    expected_order_date: date | UnsetType | None = msgspec.UNSET
+    expected_sales_date: date | UnsetType | None = msgspec.UNSET
+    expected_amount: AmountIn | UnsetType | None = msgspec.UNSET
+    order_amount: AmountIn | UnsetType | None = msgspec.UNSET
+    ordered_on: date | UnsetType | None = msgspec.UNSET
+    lost_reason: str | UnsetType = msgspec.UNSET
+    description: str | UnsetType = msgspec.UNSET
+    next_action: str | UnsetType = msgspec.UNSET
+    next_action_on: date | UnsetType | None = msgspec.UNSET
+    lines: list[LineIn] | UnsetType = msgspec.UNSET
+    competitors: list[CompetitorIn] | UnsetType = msgspec.UNSET
+    owner_id: UUID | UnsetType | None = msgspec.UNSET
+    staff: list[StaffIn] | UnsetType = msgspec.UNSET
+    restriction: RestrictionIn | UnsetType | None = msgspec.UNSET
+    relations: list[RelationIn] | UnsetType = msgspec.UNSET
+    custom_fields: dict[str, Any] | UnsetType = msgspec.UNSET
+
+
+class LineOut(msgspec.Struct):
+    line_no: int
+    product_id: UUID | None
+    product_name: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    amount: Decimal
+    notes: str
+
+
+class CompetitorOut(msgspec.Struct):
+    name: str
+    competitor_account_id: UUID | None
+    product: str
+    price: Decimal | None
+    strengths: str
+    weaknesses: str
+    result: str
+
+
+class OpportunityOut(msgspec.Struct):
+    id: UUID
+    url: str
+    name: str
+    account_id: UUID
+    account_name: str | None
+    campaign_id: UUID | None
+    source_lead_id: UUID | None
+    stage_code: str
+    certainty_code: str | None
+    is_open: bool
+    expected_order_date: date | None
+    expected_sales_date: date | None
+    expected_amount: Decimal | None
+    order_amount: Decimal | None
+    ordered_on: date | None
+    lost_reason: str
+    description: str
+    next_action: str
+    next_action_on: date | None
+    lines: list[LineOut]
+    lines_total: Decimal
+    competitors: list[CompetitorOut]
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    staff: list[StaffOut]
+    restriction: RestrictionOut | None
+    relations: list[RelationOut]
+    custom_fields: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_by: UUID | None
+    updated_at: datetime | None
+    version: int
+
+
+class OpportunityItemOut(msgspec.Struct):
+    id: UUID
+    url: str
+    name: str
+    account_id: UUID
+    account_name: str | None
+    stage_code: str
+    certainty_code: str | None
+    is_open: bool
+    expected_order_date: date | None
+    expected_amount: Decimal | None
+    owner_id: UUID | None
+    campaign_id: UUID | None
+    is_restricted: bool
+    updated_at: datetime
+    version: int
+
+
+class OpportunityPageOut(msgspec.Struct):
+    items: list[OpportunityItemOut]
+    next_cursor: str | None
+
+
+def url_of(opportunity_id: UUID) -> str:
+    """The stable link to the opportunity's page (URL取得)."""
+    return f"/opportunities/{opportunity_id}"
+
+
+def opportunity_out(detail: OpportunityDetail) -> OpportunityOut:
+    o: Opportunity = detail.opportunity
+    return OpportunityOut(
+        id=o.id, url=url_of(o.id), name=o.name, account_id=o.account_id, account_name=detail.account_name,
+        campaign_id=o.campaign_id, source_lead_id=o.source_lead_id, stage_code=o.stage_code,
+        certainty_code=o.certainty_code, is_open=o.is_open, expected_order_date=o.expected_order_date,
+        expected_sales_date=o.expected_sales_date, expected_amount=o.expected_amount, order_amount=o.order_amount,
+        ordered_on=o.ordered_on, lost_reason=o.lost_reason, description=o.description, next_action=o.next_action,
+        next_action_on=o.next_action_on,
+        lines=[LineOut(line_no=x.line_no, product_id=x.product_id, product_name=x.product_name, quantity=x.quantity,
+                       unit_price=x.unit_price, discount=x.discount, amount=x.amount, notes=x.notes)
+               for x in o.lines],
+        lines_total=o.lines_total,
+        competitors=[CompetitorOut(name=c.name, competitor_account_id=c.competitor_account_id, product=c.product,
+                                   price=c.price, strengths=c.strengths, weaknesses=c.weaknesses,
+                                   result=c.result.value)
+                     for c in o.competitors],
+        owner_id=o.owner_id, owner_organization_id=o.owner_organization_id, staff=staff_out(o.staff),
+        restriction=restriction_out(o.restriction), relations=relations_out(o.relations),
+        custom_fields=dict(o.custom_fields), created_by=o.created_by, created_at=o.created_at,
+        updated_by=o.updated_by, updated_at=o.updated_at, version=o.version,
+    )
+
+
+def item_out(i: OpportunityListItem) -> OpportunityItemOut:
+    return OpportunityItemOut(
+        id=i.id, url=url_of(i.id), name=i.name, account_id=i.account_id, account_name=i.account_name,
+        stage_code=i.stage_code, certainty_code=i.certainty_code, is_open=i.is_open,
+        expected_order_date=i.expected_order_date, expected_amount=i.expected_amount, owner_id=i.owner_id,
+        campaign_id=i.campaign_id, is_restricted=i.is_restricted, updated_at=i.updated_at, version=i.version,
+    )
+
+
+def page_out(page: Page[OpportunityListItem]) -> OpportunityPageOut:
+    return OpportunityPageOut(items=[item_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def _given(value: T | UnsetType) -> T | Unset:
+    return UNSET if isinstance(value, UnsetType) else value
+
+
+def _lines(items: list[LineIn]) -> tuple[LineInput, ...]:
+    return tuple(LineInput(quantity=x.quantity, unit_price=x.unit_price, discount=x.discount,
+                           product_id=x.product_id, product_name=x.product_name, notes=x.notes) for x in items)
+
+
+def _competitors(items: list[CompetitorIn]) -> tuple[CompetitorInput, ...]:
+    return tuple(CompetitorInput(name=x.name, competitor_account_id=x.competitor_account_id, product=x.product,
+                                 price=x.price, strengths=x.strengths, weaknesses=x.weaknesses, result=x.result)
+                 for x in items)
+
+
+def _owner(value: UUID | UnsetType | None) -> UserId | Unset | None:
+    return UNSET if isinstance(value, UnsetType) else cast(UserId | None, value)
+
+
+def _create_command(data: OpportunityIn) -> CreateOpportunityCommand:
+    details = OpportunityChanges(
+        certainty_code=data.certainty_code, campaign_id=data.campaign_id,
+        expected_order_date=data.expected_order_date, expected_sales_date=data.expected_sales_date,
+        expected_amount=data.expected_amount, order_amount=data.order_amount, ordered_on=data.ordered_on,
+        lost_reason=data.lost_reason, description=data.description, next_action=data.next_action,
+        next_action_on=data.next_action_on, lines=_lines(data.lines), competitors=_competitors(data.competitors),
+        parts=RecordParts(owner_id=_owner(data.owner_id), staff=staff_of(data.staff),
+                          restriction=restriction_of(data.restriction), relations=relations_of(data.relations),
+                          custom_fields=data.custom_fields),
+    )
+    return CreateOpportunityCommand(name=data.name, account_id=data.account_id, stage_code=data.stage_code,
+                                    details=details)
+
+
+def _changes(d: OpportunityPatchIn) -> OpportunityChanges:
+    parts = RecordParts(
+        owner_id=_owner(d.owner_id),
+        staff=UNSET if isinstance(d.staff, UnsetType) else staff_of(d.staff),
+        restriction=UNSET if isinstance(d.restriction, UnsetType) else restriction_of(d.restriction),
+        relations=UNSET if isinstance(d.relations, UnsetType) else relations_of(d.relations),
+        custom_fields=_given(d.custom_fields),
+    )
+    return OpportunityChanges(
+        name=_given(d.name), account_id=_given(d.account_id), stage_code=_given(d.stage_code),
+        certainty_code=_given(d.certainty_code), campaign_id=_given(d.campaign_id),
+        expected_order_date=_given(d.expected_order_date), expected_sales_date=_given(d.expected_sales_date),
+        expected_amount=_given(d.expected_amount), order_amount=_given(d.order_amount),
+        ordered_on=_given(d.ordered_on), lost_reason=_given(d.lost_reason), description=_given(d.description),
+        next_action=_given(d.next_action), next_action_on=_given(d.next_action_on),
+        lines=UNSET if isinstance(d.lines, UnsetType) else _lines(d.lines),
+        competitors=UNSET if isinstance(d.competitors, UnsetType) else _competitors(d.competitors),
+        parts=parts,
+    )
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated (`?stage_code=10&stage_code=20`) or comma-separated (`?stage_code=10,20`)."""
+    return tuple(c.strip() for v in values or [] for c in v.split(",") if c.strip())
+
+
+def _money_param(value: str | None, name: str) -> Decimal | None:
+    if value is None or not value.strip():
+        return None
+    with domain_rules():
+        return money(value, name, allow_negative=True)
+
+
+def list_filters(
+    request: Request[Any, Any, Any],
+    q: str | None = Parameter(query="q", default=None, description="words in the name, or the account's name/kana"),
+    owner_id: UUID | None = Parameter(query="owner_id", default=None),
+    staff_id: UUID | None = Parameter(query="staff_id", default=None),
+    mine: bool = Parameter(query="mine", default=False, description="自担当: mine or my organisations'"),
+    stage_code: list[str] | None = Parameter(query="stage_code", default=None,
+                                             description="repeatable or comma-separated"),
+    certainty_code: list[str] | None = Parameter(query="certainty_code", default=None,
+                                                 description="repeatable or comma-separated"),
+    is_open: bool | None = Parameter(query="is_open", default=None),
+    expected_order_date_from: date | None = Parameter(query="expected_order_date_from", default=None),
+    expected_order_date_to: date | None = Parameter(query="expected_order_date_to", default=None),
+    expected_amount_min: str | None = Parameter(query="expected_amount_min", default=None),
+    expected_amount_max: str | None = Parameter(query="expected_amount_max", default=None),
+) -> OpportunitySearch:
+    """The filters every opportunity list takes; `cf.<key>=value` filters on a custom field."""
+    custom = {k[3:]: v for k, v in request.query_params.items() if k.startswith("cf.") and len(k) > 3}
+    return OpportunitySearch(
+        q=q, owner_id=cast(UserId | None, owner_id), staff_id=cast(UserId | None, staff_id), mine=mine,
+        stage_codes=_codes(stage_code), certainty_codes=_codes(certainty_code), is_open=is_open,
+        expected_order_date_from=expected_order_date_from, expected_order_date_to=expected_order_date_to,
+        expected_amount_min=_money_param(expected_amount_min, "expected_amount_min"),
+        expected_amount_max=_money_param(expected_amount_max, "expected_amount_max"),
+        custom_fields=custom,
+    )
+
+
+def search_criteria(
+    filters: OpportunitySearch,
+    account_id: UUID | None = Parameter(query="account_id", default=None),
+    campaign_id: UUID | None = Parameter(query="campaign_id", default=None),
+) -> OpportunitySearch:
+    """The list filters plus account and campaign (the navigation lists take those from the path)."""
+    return evolve(filters, account_id=account_id, campaign_id=campaign_id)
+
+
+SEARCH = {"filters": Provide(list_filters, sync_to_thread=False),
+          "criteria": Provide(search_criteria, sync_to_thread=False)}
+RELATED = {"criteria": Provide(list_filters, sync_to_thread=False)}
+SORT_HELP = "expected_order_date (default, newest first: -expected_order_date), expected_amount, name, updated_at"
+
+
+@get("/opportunities", summary="Opportunities (案件) matching the filters, a page at a time", dependencies=SEARCH,
+     sync_to_thread=True)
+def list_opportunities_handler(
+    principal: Principal,
+    sales_deps: SalesDeps,
+    criteria: OpportunitySearch,
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_HELP),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> OpportunityPageOut:
+    return page_out(SearchOpportunities(sales_deps)(principal, criteria, page_request(limit, cursor, sort)))
+
+
+@get("/accounts/{account_id:uuid}/opportunities", summary="An account's opportunities (same filters)",
+     dependencies=RELATED, sync_to_thread=True)
+def account_opportunities_handler(
+    principal: Principal,
+    sales_deps: SalesDeps,
+    account_id: UUID,
+    criteria: OpportunitySearch,
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_HELP),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> OpportunityPageOut:
+    use_case = ListRelatedOpportunities(sales_deps, RecordType.ACCOUNT)
+    return page_out(use_case(principal, account_id, criteria, page_request(limit, cursor, sort)))
+
+
+@get("/campaigns/{campaign_id:uuid}/opportunities", summary="A campaign's opportunities (same filters)",
+     dependencies=RELATED, sync_to_thread=True)
+def campaign_opportunities_handler(
+    principal: Principal,
+    sales_deps: SalesDeps,
+    campaign_id: UUID,
+    criteria: OpportunitySearch,
+    sort: str | None = Parameter(query="sort", default=None, description=SORT_HELP),
+    limit: int = Parameter(query="limit", default=50, description="1-200"),
+    cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
+) -> OpportunityPageOut:
+    use_case = ListRelatedOpportunities(sales_deps, RecordType.CAMPAIGN)
+    return page_out(use_case(principal, campaign_id, criteria, page_request(limit, cursor, sort)))
+
+
+@post("/opportunities", summary="Register an opportunity", status_code=201, sync_to_thread=True)
+def create_opportunity_handler(principal: Principal, data: OpportunityIn, sales_deps: SalesDeps) -> OpportunityOut:
+    created = CreateOpportunity(sales_deps)(principal, _create_command(data))
+    return opportunity_out(GetOpportunity(sales_deps)(principal, created.id))
+
+
+@get("/opportunities/{opportunity_id:uuid}", summary="One opportunity with its lines and competitors",
+     sync_to_thread=True)
+def get_opportunity_handler(principal: Principal, opportunity_id: UUID, sales_deps: SalesDeps) -> OpportunityOut:
+    return opportunity_out(GetOpportunity(sales_deps)(principal, opportunity_id))
+
+
+@patch("/opportunities/{opportunity_id:uuid}", summary="Change an opportunity (only the fields sent)",
+       sync_to_thread=True)
+def update_opportunity_handler(
+    principal: Principal, opportunity_id: UUID, data: OpportunityPatchIn, sales_deps: SalesDeps
+) -> OpportunityOut:
+    cmd = UpdateOpportunityCommand(opportunity_id=opportunity_id, expected_version=data.expected_version,
+                                   changes=_changes(data))
+    UpdateOpportunity(sales_deps)(principal, cmd)
+    return opportunity_out(GetOpportunity(sales_deps)(principal, opportunity_id))
+
+
+@post("/opportunities/{opportunity_id:uuid}/copy", summary="Copy an opportunity (without comments, likes, files)",
+      status_code=201, sync_to_thread=True)
+def copy_opportunity_handler(principal: Principal, opportunity_id: UUID, sales_deps: SalesDeps) -> OpportunityOut:
+    copy = CopyOpportunity(sales_deps)(principal, opportunity_id)
+    return opportunity_out(GetOpportunity(sales_deps)(principal, copy.id))
+
+
+@delete("/opportunities/{opportunity_id:uuid}", summary="Delete an opportunity (refused while activities refer to it)",
+        status_code=204, sync_to_thread=True)
+def delete_opportunity_handler(
+    principal: Principal, opportunity_id: UUID, sales_deps: SalesDeps,
+    expected_version: int | None = Parameter(query="expected_version", default=None,
+                                             description="refuse (409) if the opportunity changed since"),
+) -> None:
+    DeleteOpportunity(sales_deps)(principal, opportunity_id, expected_version)
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    list_opportunities_handler, account_opportunities_handler, campaign_opportunities_handler,
+    create_opportunity_handler, get_opportunity_handler, update_opportunity_handler, copy_opportunity_handler,
+    delete_opportunity_handler,
+]
 """The handlers of this module, mounted under /api/v1 by the app factory."""
