@@ -97,20 +97,31 @@ def keyset_page(
 ) -> Page[T]:
     """One page of `query` (already filtered) in `sort` order, nulls last, ties broken by id.
 
-    `sort_value(row)` returns the row's value of the sort column (for the next cursor)."""
+    `sort_value(row)` returns the row's value of the sort column (for the next cursor). After a
+    cursor the rows with a value are fetched with a row-value comparison `(col, id) < (v, i)`, which
+    an index on (..., col, id) answers with a range scan from the cursor on; the rows without a value
+    follow in a second query only when the first runs out."""
     col, desc = sort.column, sort.descending
-    if request.cursor:
+    want = request.limit + 1
+    order_col = (col.desc() if desc else col.asc()).nulls_last()
+    order_id = id_column.desc() if desc else id_column.asc()
+
+    def fetch(stmt: sa.Select[Any], limit: int, *order: sa.ColumnElement[Any]) -> list[sa.Row[Any]]:
+        return list(conn.execute(stmt.order_by(*order).limit(limit)))
+
+    if not request.cursor:
+        rows = fetch(query, want, order_col, order_id)
+    else:
         value, last_id = decode_cursor(sort, request.cursor)
         after_id = id_column < last_id if desc else id_column > last_id
         if value is None:
-            query = query.where(col.is_(None), after_id)
+            rows = fetch(query.where(col.is_(None), after_id), want, order_id)
         else:
-            beyond = col < value if desc else col > value
-            query = query.where(sa.or_(beyond, sa.and_(col == value, after_id), col.is_(None)))
-    order_col = (col.desc() if desc else col.asc()).nulls_last()
-    order_id = id_column.desc() if desc else id_column.asc()
-    query = query.order_by(order_col, order_id).limit(request.limit + 1)
-    rows = list(conn.execute(query))
+            key = sa.tuple_(col, id_column)
+            bound = sa.tuple_(sa.bindparam(None, value, type_=col.type), sa.bindparam(None, last_id, type_=sa.Uuid()))
+            rows = fetch(query.where(key < bound if desc else key > bound), want, order_col, order_id)
+            if len(rows) < want:
+                rows += fetch(query.where(col.is_(None)), want - len(rows), order_id)
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     items = [to_item(r) for r in rows]

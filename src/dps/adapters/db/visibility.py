@@ -3,14 +3,14 @@ in the database. Must agree with `dps.domain.visibility.policy` (a property test
 
 A record table follows the conventions: `tenant_id`, `id`, `owner_id`, `owner_organization_id`,
 `created_by`, `is_restricted`; its staff and allow-list rows live in `record_staff` / `record_acl`
-under its `record_type`.
+under its `record_type`. The subqueries name the viewer's tenant as a constant (not correlated on
+the row's tenant_id), so PostgreSQL probes the (tenant_id, record_type, record_id) keys directly.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dps.adapters.db.tables.directory import org_closure
 from dps.adapters.db.tables.records import record_acl, record_staff
 from dps.domain.visibility.policy import Viewer
 
@@ -18,7 +18,7 @@ from dps.domain.visibility.policy import Viewer
 def _staff_has(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnElement[bool]:
     s = record_staff
     return sa.exists().where(
-        s.c.tenant_id == table.c.tenant_id, s.c.record_type == record_type, s.c.record_id == table.c.id,
+        s.c.tenant_id == viewer.principal.tenant_id, s.c.record_type == record_type, s.c.record_id == table.c.id,
         s.c.user_id == viewer.principal.user_id,
     )
 
@@ -38,7 +38,7 @@ def visible_to(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnEl
             sa.and_(a.c.subject_type == "group", a.c.subject_id.in_(sorted(viewer.group_ancestors)))
         )
     listed = sa.exists().where(
-        a.c.tenant_id == table.c.tenant_id, a.c.record_type == record_type, a.c.record_id == table.c.id,
+        a.c.tenant_id == viewer.principal.tenant_id, a.c.record_type == record_type, a.c.record_id == table.c.id,
         sa.or_(*acl_subjects),
     )
     return sa.or_(
@@ -51,15 +51,15 @@ def visible_to(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnEl
 
 
 def mine(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnElement[bool]:
-    """R4 自担当: owner or staff is me, or the owner's organisation lies at or under one of mine
-    (through the refreshed closure). A filter: always AND it with `visible_to`."""
+    """R4 自担当: owner or staff is me, or the owner's organisation lies at or under one of mine.
+    A filter: always AND it with `visible_to`.
+
+    The organisations come as constants: `viewer.org_descendants` was read from the refreshed
+    closure (集計組織) when the Viewer was built. A correlated closure subquery would be the same rule
+    but PostgreSQL re-runs it for every scanned row (seconds at a million records)."""
     me = viewer.principal.user_id
     conditions: list[sa.ColumnElement[bool]] = [table.c.owner_id == me, _staff_has(table, record_type, viewer)]
-    my_orgs = sorted(viewer.principal.organization_ids)
-    if my_orgs:
-        under_mine = sa.select(org_closure.c.descendant_id).where(
-            org_closure.c.tenant_id == table.c.tenant_id, org_closure.c.ancestor_id.in_(my_orgs)
-        )
-        conditions.append(table.c.owner_organization_id.in_(under_mine))
-        conditions.append(table.c.owner_organization_id.in_(my_orgs))
+    scope = sorted(viewer.org_descendants | viewer.principal.organization_ids)
+    if scope:
+        conditions.append(table.c.owner_organization_id.in_(scope))
     return sa.or_(*conditions)

@@ -38,9 +38,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
-        op.drop_index('ix_opportunities_expected_desc', table_name='opportunities')
-        op.drop_index('ix_opportunities_open_expected_desc', table_name='opportunities')
+    op.drop_index('ix_opportunities_expected_desc', table_name='opportunities')
+    op.drop_index('ix_opportunities_open_expected_desc', table_name='opportunities')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_column('search_text')
     with op.batch_alter_table('opportunity_competitors', schema=None) as batch_op:

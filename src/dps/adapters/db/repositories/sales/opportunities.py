@@ -27,7 +27,7 @@ from dps.adapters.db.repositories.sales.record_rows import delete_record_childre
 from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities
 from dps.adapters.db.tables.sales_opportunities import opportunities, opportunity_competitors, opportunity_lines
-from dps.adapters.db.visibility import visible_to
+from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.opportunities.ports import OpportunityRepository
 from dps.application.sales.opportunities.read_models import OpportunityListItem, OpportunitySearch
 from dps.application.shared.paging import Page, PageRequest
@@ -110,7 +110,7 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
         if (text := self._text(viewer, c.q)) is not None:
             where.append(text)
         if c.mine:
-            where.append(_mine(viewer))
+            where.append(mine(opportunities, OPP.value, viewer))
         if c.owner_id is not None:
             where.append(o.c.owner_id == c.owner_id)
         if c.staff_id is not None:
@@ -202,23 +202,6 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
                        weaknesses=r.weaknesses, result=CompetitorResult(r.result))
             for r in rows
         )
-
-
-def _mine(viewer: Viewer) -> sa.ColumnElement[bool]:
-    """R4 自担当 for opportunities: owner or staff is me, or the owner's organisation is one of
-    `viewer.org_descendants` (descendants-or-self of mine through the refreshed closure).
-
-    The same rule as `dps.adapters.db.visibility.mine` (and the domain's `is_mine`), compiled with
-    the viewer's organisations as constants: the shared form correlates its closure subquery on
-    `tenant_id`, which PostgreSQL runs once per scanned row (seconds at a million deals); constants
-    keep the plan a backward scan of the expected-date index. A filter, ANDed with `visible_to`."""
-    o = opportunities
-    conditions: list[sa.ColumnElement[bool]] = [
-        o.c.owner_id == viewer.principal.user_id, staff_filter(o, OPP, viewer.principal.user_id)]
-    scope = sorted(viewer.org_descendants | viewer.principal.organization_ids)
-    if scope:
-        conditions.append(o.c.owner_organization_id.in_(scope))
-    return sa.or_(*conditions)
 
 
 def _dec(value: Any, exp: str = "0.01") -> Decimal:
