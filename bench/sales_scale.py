@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sales_data import generate
 
 from dps.adapters.db.migrations_runner import upgrade
+from dps.adapters.logs.channels import configure_logging
 from dps.application.auth.principals import system_principal
 from dps.application.tenancy.tenants import CreateTenantCommand
 from dps.bootstrap.container import build_container
@@ -130,6 +131,7 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="dps-bench-"))
     settings = Settings(data_dir=data_dir, database_url=args.url, log_dir=data_dir / "logs",
                         secret_key="bench-secret-key-0123456789abcdef", password_hash_memory_kib=1024)
+    configure_logging(settings.log_dir, level="WARNING")  # the request log would flood the figures
     container = build_container(settings)
     engine: sa.Engine = container.engine()
     upgrade(engine)
@@ -162,7 +164,7 @@ def main() -> None:
                              {"t": tenant.id, "o": org_id}).scalar()
     print(f"tenant: {counts}\nmanager {login} of org0001 ({under} organisations at or under it)")
 
-    token = container.issue_api_token_for_user()(admin, login, "bench").token
+    token = container.issue_api_token_for_user()(admin, login, "bench").bearer
     app = create_app(container)
     headers = {"Authorization": f"Bearer {token}"}
     params: dict[str, Any] = {"t": tenant.id, "me": me, "org": org_id, "ancestors": tuple(ancestors)}
