@@ -1,45 +1,62 @@
 """Sales core at scale on PostgreSQL: list and search pages through the JSON API, in-process.
 
     .venv/bin/python bench/sales_scale.py [--scale 1.0] [--url postgresql+psycopg://postgres@127.0.0.1:5432/dps_bench]
-                                          [--fresh] [--rounds 40]
+                                          [--fresh] [--rounds 40] [--no-walk]
 
 Generates the tenant once (10,000 users / 500 organisations in 6 levels / 200,000 accounts /
 1,000,000 opportunities, 10% 非公開 / 3,000,000 activities at scale 1.0; reused by later runs unless
 --fresh), then measures, for a manager of a second-level organisation:
 
-1. "自担当 open opportunities, newest expected date first, 50 per page" — first page and deeper
-   pages through the cursor — via GET /api/v1/opportunities (litestar TestClient, in-process);
+1. "自担当 open opportunities, newest expected date first, 50 per page" - the first page and the
+   second through the cursor - via GET /api/v1/opportunities (litestar TestClient, in-process);
 2. a text search on account name via GET /api/v1/accounts?q=...;
-and the same pages fetched by a hand-written SQL query in the same run (the floor), printing
-median / p95 and the ratio API / SQL. Finally it pages through ALL of the manager's open
-opportunities and prints the worker's memory (RSS) at the start, middle and end.
+3. "自担当 activities, newest first, 50 per page" via GET /api/v1/activities?mine=true.
+
+Each page is timed four ways: through the API; by the repository search alone (inside a unit of
+work, with a Viewer built beforehand); by the SQL the repository generated, captured once and run
+again as sent; and by a hand-written SQL query (`floor_sql.py`) checked to return the same rows, in
+the same order, with the same columns as the API's items. The report splits the page's time into
+query quality (generated / hand-written SQL), row mapping (repository / generated SQL) and the
+fixed overhead of HTTP, token, viewer and JSON (API - repository). Finally (unless --no-walk) it pages
+through ALL of the manager's open opportunities and prints the worker's memory (RSS) at the start,
+middle and end.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from litestar.testing import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import floor_sql
+from bench.measure import captured_statements, replay, report, timed
 from bench.sales_data import generate
 
 from dps.adapters.db.migrations_runner import upgrade
 from dps.adapters.logs.channels import configure_logging
 from dps.application.auth.principals import system_principal
+from dps.application.sales.access import viewer_in
+from dps.application.sales.accounts.ports import AccountQuery
+from dps.application.sales.activities.ports import ActivitySearch
+from dps.application.sales.opportunities.read_models import OpportunitySearch
+from dps.application.sales.uow import SalesUnitOfWork
+from dps.application.shared.paging import Page, PageRequest
 from dps.application.tenancy.tenants import CreateTenantCommand
 from dps.bootstrap.container import build_container
 from dps.bootstrap.settings import Settings
+from dps.domain.shared.text import normalize_for_search
 from dps.entrypoints.http.app import create_app
 
 TENANT = "bench"
@@ -48,26 +65,6 @@ TENANT = "bench"
 def rss_mib() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def timed(fn: Callable[[], Any], rounds: int) -> list[float]:
-    fn()  # warm the caches and the plan
-    out = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def summary(label: str, api: list[float], floor: list[float]) -> None:
-    def p95(xs: list[float]) -> float:
-        return sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]
-
-    ratio = statistics.median(api) / max(statistics.median(floor), 1e-6)
-    print(f"{label}\n  API  median {statistics.median(api):7.1f} ms   p95 {p95(api):7.1f} ms"
-          f"\n  SQL  median {statistics.median(floor):7.1f} ms   p95 {p95(floor):7.1f} ms"
-          f"\n  ratio API/SQL (median) {ratio:.2f}   [target: median < 100 ms, p95 < 250 ms, ratio <= 1.5]")
 
 
 def ensure_database(url: str, fresh: bool) -> None:
@@ -83,38 +80,79 @@ def ensure_database(url: str, fresh: bool) -> None:
     admin.dispose()
 
 
-MINE_OPEN_SQL = """
-SELECT o.id, o.name, o.account_id, a.name AS account_name, o.stage_code, o.certainty_code, o.is_open,
-       o.expected_order_date, o.expected_amount, o.owner_id, o.version
-FROM opportunities o JOIN accounts a ON a.tenant_id = o.tenant_id AND a.id = o.account_id
-WHERE o.tenant_id = :t AND o.is_open
-  AND (o.owner_id = :me
-       OR EXISTS (SELECT 1 FROM record_staff s WHERE s.tenant_id = o.tenant_id AND s.record_type = 'opportunity'
-                  AND s.record_id = o.id AND s.user_id = :me)
-       OR o.owner_organization_id IN (SELECT descendant_id FROM org_closure c
-                                      WHERE c.tenant_id = o.tenant_id AND c.ancestor_id = :org))
-  AND (NOT o.is_restricted OR o.owner_id = :me OR o.created_by = :me
-       OR EXISTS (SELECT 1 FROM record_staff s WHERE s.tenant_id = o.tenant_id AND s.record_type = 'opportunity'
-                  AND s.record_id = o.id AND s.user_id = :me)
-       OR EXISTS (SELECT 1 FROM record_acl l WHERE l.tenant_id = o.tenant_id AND l.record_type = 'opportunity'
-                  AND l.record_id = o.id AND ((l.subject_type = 'user' AND l.subject_id = :me)
-                  OR (l.subject_type = 'org' AND l.subject_id IN :ancestors))))
-ORDER BY o.expected_order_date DESC NULLS LAST, o.id DESC
-LIMIT 51
-"""
 
-ACCOUNT_SEARCH_SQL = """
-SELECT a.id, a.name, a.kana, a.owner_id, a.version FROM accounts a
-WHERE a.tenant_id = :t AND a.search_text LIKE :q
-  AND (NOT a.is_restricted OR a.owner_id = :me OR a.created_by = :me
-       OR EXISTS (SELECT 1 FROM record_staff s WHERE s.tenant_id = a.tenant_id AND s.record_type = 'account'
-                  AND s.record_id = a.id AND s.user_id = :me)
-       OR EXISTS (SELECT 1 FROM record_acl l WHERE l.tenant_id = a.tenant_id AND l.record_type = 'account'
-                  AND l.record_id = a.id AND ((l.subject_type = 'user' AND l.subject_id = :me)
-                  OR (l.subject_type = 'org' AND l.subject_id IN :ancestors))))
-ORDER BY a.name, a.id
-LIMIT 51
-"""
+
+COMPUTED = frozenset({"url", "full_name"})
+"""Fields of an API item computed from others (not columns the floor must fetch)."""
+
+
+class Bench:
+    """One run's client, the manager's viewer and the floor's parameters; `page` measures a page."""
+
+    def __init__(self, client: TestClient[Any], headers: dict[str, str], container: Any, tenant_id: Any,
+                 bearer: str, rounds: int) -> None:
+        self.client, self.headers, self.rounds = client, headers, rounds
+        self.engine: sa.Engine = container.engine()
+        self.deps = container.sales_deps()
+        self.tenant_id = tenant_id
+        principal = container.resolve_api_token()(bearer)
+        with self.deps.uow(tenant_id) as uow:
+            self.viewer = viewer_in(uow, principal, self.deps.clock)
+        self.with_groups = bool(self.viewer.group_ancestors)
+        self.params: dict[str, Any] = {
+            "t": tenant_id, "me": principal.user_id, "ancestors": tuple(sorted(self.viewer.org_ancestors)),
+            "scope": tuple(sorted(self.viewer.org_descendants | principal.organization_ids)),
+        }
+        if self.with_groups:
+            self.params["groups"] = tuple(sorted(self.viewer.group_ancestors))
+
+    def api(self, path: str, query: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.get(path, params=query, headers=self.headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} {query} -> {response.status_code}: {response.text[:500]}")
+        body: dict[str, Any] = response.json()
+        return body
+
+    def floor(self, sql: str) -> sa.TextClause:
+        lists = [name for name in ("ancestors", "scope", "groups") if f":{name}" in sql]
+        return sa.text(sql).bindparams(*(sa.bindparam(name, expanding=True) for name in lists))
+
+    def page(self, label: str, path: str, query: dict[str, Any], search: Callable[[SalesUnitOfWork], Page[Any]],
+             floor: sa.TextClause, floor_params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Check the floor against the API's page, then time the four ways and report; returns the page."""
+        params = self.params | (floor_params or {})
+        body = self.api(path, query)
+        with self.engine.connect() as conn:
+            rows = conn.execute(floor, params).all()
+        _check_floor(label, body["items"], rows)
+
+        def repository() -> None:
+            with self.deps.uow(self.tenant_id) as uow:
+                search(uow)
+
+        with self.deps.uow(self.tenant_id) as uow, captured_statements(self.engine) as generated:
+            search(uow)
+
+        def hand_written() -> None:
+            with self.engine.connect() as conn:
+                conn.execute(floor, params).all()
+
+        report(label, api=timed(lambda: self.api(path, query), self.rounds), repository=timed(repository, self.rounds),
+               generated=timed(replay(self.engine, generated), self.rounds), floor=timed(hand_written, self.rounds))
+        return body
+
+
+def _check_floor(label: str, items: list[dict[str, Any]], rows: list[sa.Row[Any]]) -> None:
+    """The floor must fetch what the API returns: the same ids in the same order, the same columns."""
+    if not items:
+        raise SystemExit(f"{label}: the API page is empty - nothing to compare")
+    wanted = set(items[0]) - COMPUTED
+    got = set(rows[0]._fields) if rows else set()
+    if wanted != got:
+        raise SystemExit(f"{label}: the floor's columns differ from the API item's: "
+                         f"missing {sorted(wanted - got)}, extra {sorted(got - wanted)}")
+    if [str(r.id) for r in rows[: len(items)]] != [i["id"] for i in items]:
+        raise SystemExit(f"{label}: the floor returns other rows than the API")
 
 
 def main() -> None:
@@ -125,6 +163,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the database")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--query", default="さくらでんき", help="account search text (kana or kanji)")
+    parser.add_argument("--no-walk", action="store_true", help="skip paging through all open opportunities")
     args = parser.parse_args()
 
     ensure_database(args.url, args.fresh)
@@ -155,75 +194,71 @@ def main() -> None:
             "SELECT o.id, u.login_id FROM organizations o JOIN affiliations f ON f.organization_id = o.id "
             "JOIN users u ON u.id = f.user_id JOIN positions p ON p.id = f.position_id "
             "WHERE o.tenant_id = :t AND o.code = 'org0001' AND p.is_manager"), {"t": tenant.id}).one()
-        me = conn.execute(sa.text("SELECT id FROM users WHERE tenant_id = :t AND login_id = :l"),
-                          {"t": tenant.id, "l": login}).scalar()
-        ancestors = [r[0] for r in conn.execute(sa.text(
-            "SELECT ancestor_id FROM org_closure WHERE tenant_id = :t AND descendant_id = :o"),
-            {"t": tenant.id, "o": org_id})]
         under = conn.execute(sa.text("SELECT count(*) FROM org_closure WHERE tenant_id = :t AND ancestor_id = :o"),
                              {"t": tenant.id, "o": org_id}).scalar()
     print(f"tenant: {counts}\nmanager {login} of org0001 ({under} organisations at or under it)")
 
-    token = container.issue_api_token_for_user()(admin, login, "bench").bearer
+    bearer = container.issue_api_token_for_user()(admin, login, "bench").bearer
     app = create_app(container)
-    headers = {"Authorization": f"Bearer {token}"}
-    params: dict[str, Any] = {"t": tenant.id, "me": me, "org": org_id, "ancestors": tuple(ancestors)}
-    mine_sql = sa.text(MINE_OPEN_SQL).bindparams(sa.bindparam("ancestors", expanding=True))
-    search_sql = sa.text(ACCOUNT_SEARCH_SQL).bindparams(sa.bindparam("ancestors", expanding=True))
-
     with TestClient(app) as client:
-        def api(path: str, query: dict[str, Any]) -> dict[str, Any]:
-            response = client.get(path, params=query, headers=headers)
-            if response.status_code != 200:
-                raise SystemExit(f"{path} {query} -> {response.status_code}: {response.text[:500]}")
-            body: dict[str, Any] = response.json()
-            return body
-
+        bench = Bench(client, {"Authorization": f"Bearer {bearer}"}, container, tenant.id, bearer, args.rounds)
         mine_query = {"mine": "true", "is_open": "true", "sort": "-expected_order_date", "limit": 50}
-        first = api("/api/v1/opportunities", mine_query)
-        print(f"first page: {len(first['items'])} items, next cursor: {bool(first.get('next_cursor'))}")
-        deep = dict(mine_query, cursor=first["next_cursor"]) if first.get("next_cursor") else mine_query
-
-        def sql_page() -> None:
-            with engine.connect() as conn:
-                conn.execute(mine_sql, params).all()
-
-        summary("自担当 open opportunities, newest expected date first, 50 per page (first page)",
-                timed(lambda: api("/api/v1/opportunities", mine_query), args.rounds),
-                timed(sql_page, args.rounds))
-        summary("... the second page (through the cursor)",
-                timed(lambda: api("/api/v1/opportunities", deep), args.rounds), timed(sql_page, args.rounds))
+        opportunities = OpportunitySearch(mine=True, is_open=True)
+        first = bench.page(
+            "自担当 open opportunities, newest expected date first, 50 per page (first page)",
+            "/api/v1/opportunities", mine_query,
+            lambda uow: uow.opportunities.search(bench.viewer, opportunities,
+                                                 PageRequest(limit=50, sort="-expected_order_date")),
+            bench.floor(floor_sql.mine_open_opportunities(with_groups=bench.with_groups, after=False)))
+        print(f"  ({len(first['items'])} items, next cursor: {bool(first.get('next_cursor'))})")
+        if first.get("next_cursor"):
+            last = first["items"][-1]
+            cursor = first["next_cursor"]
+            bench.page(
+                "... the second page (through the cursor)", "/api/v1/opportunities", dict(mine_query, cursor=cursor),
+                lambda uow: uow.opportunities.search(bench.viewer, opportunities, PageRequest(
+                    limit=50, sort="-expected_order_date", cursor=cursor)),
+                bench.floor(floor_sql.mine_open_opportunities(with_groups=bench.with_groups, after=True)),
+                {"after_value": date.fromisoformat(last["expected_order_date"]), "after_id": UUID(last["id"])})
 
         q = args.query
-        search_query = {"q": q, "limit": 50, "sort": "name"}
-        found = api("/api/v1/accounts", search_query)
-        print(f"account search {q!r}: {len(found['items'])} items on the first page")
+        found = bench.page(
+            f"text search on account name ({q!r}), by name, 50 per page", "/api/v1/accounts",
+            {"q": q, "limit": 50, "sort": "name"},
+            lambda uow: uow.accounts.search(bench.viewer, AccountQuery(q=q), PageRequest(limit=50, sort="name")),
+            bench.floor(floor_sql.account_search(with_groups=bench.with_groups)),
+            {"q": f"%{normalize_for_search(q)}%"})
+        print(f"  ({len(found['items'])} items on the first page)")
 
-        def sql_search() -> None:
-            with engine.connect() as conn:
-                conn.execute(search_sql, dict(params, q=f"%{q}%")).all()
+        bench.page(
+            "自担当 activities, newest first, 50 per page", "/api/v1/activities", {"mine": "true", "limit": 50},
+            lambda uow: uow.activities.search(bench.viewer, ActivitySearch(mine=True), PageRequest(limit=50)),
+            bench.floor(floor_sql.mine_activities(with_groups=bench.with_groups)))
 
-        summary(f"text search on account name ({q!r}), 50 per page",
-                timed(lambda: api("/api/v1/accounts", search_query), args.rounds), timed(sql_search, args.rounds))
+        if not args.no_walk:
+            walk(bench, mine_query)
 
-        print("paging through all of the manager's open opportunities ...")
-        query: dict[str, Any] = dict(mine_query, limit=200)
-        pages = rows = 0
-        marks = [rss_mib()]
-        started = time.perf_counter()
-        while True:
-            body = api("/api/v1/opportunities", query)
-            pages += 1
-            rows += len(body["items"])
-            if pages % 50 == 0:
-                marks.append(rss_mib())
-            if not body.get("next_cursor"):
-                break
-            query = dict(query, cursor=body["next_cursor"])
-        marks.append(rss_mib())
-        print(f"  {rows:,} rows in {pages:,} pages, {time.perf_counter() - started:.1f} s; RSS MiB "
-              f"start {marks[0]:.0f}, middle {marks[len(marks) // 2]:.0f}, end {marks[-1]:.0f} "
-              f"(growth {marks[-1] - marks[0]:+.0f} MiB)")
+
+def walk(bench: Bench, mine_query: dict[str, Any]) -> None:
+    """Page through all of the manager's open opportunities, watching the process's memory."""
+    print("paging through all of the manager's open opportunities ...")
+    query: dict[str, Any] = dict(mine_query, limit=200)
+    pages = rows = 0
+    marks = [rss_mib()]
+    started = time.perf_counter()
+    while True:
+        body = bench.api("/api/v1/opportunities", query)
+        pages += 1
+        rows += len(body["items"])
+        if pages % 50 == 0:
+            marks.append(rss_mib())
+        if not body.get("next_cursor"):
+            break
+        query = dict(query, cursor=body["next_cursor"])
+    marks.append(rss_mib())
+    print(f"  {rows:,} rows in {pages:,} pages, {time.perf_counter() - started:.1f} s; RSS MiB "
+          f"start {marks[0]:.0f}, middle {marks[len(marks) // 2]:.0f}, end {marks[-1]:.0f} "
+          f"(growth {marks[-1] - marks[0]:+.0f} MiB)")
 
 
 if __name__ == "__main__":

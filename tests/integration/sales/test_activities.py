@@ -41,6 +41,7 @@ from dps.application.sales.activities.commands import (
 )
 from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import GetActivity, ListActivitiesOf, SearchActivities
+from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.sales.activities.register import CopyActivity, CreateActivity
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.uow import SalesUnitOfWork
@@ -118,7 +119,7 @@ class World:
     def get(self, login: str, activity_id: UUID) -> Activity:
         return GetActivity(self.deps)(self.principal(login), activity_id)
 
-    def search(self, login: str, page: PageRequest | None = None, **filters: Any) -> list[Activity]:
+    def search(self, login: str, page: PageRequest | None = None, **filters: Any) -> list[ActivityListItem]:
         query = SearchActivitiesQuery(search=ActivitySearch(**filters), page=page or PageRequest())
         return list(SearchActivities(self.deps)(self.principal(login), query).items)
 

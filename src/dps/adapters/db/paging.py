@@ -100,10 +100,17 @@ def keyset_page(
     `sort_value(row)` returns the row's value of the sort column (for the next cursor). After a
     cursor the rows with a value are fetched with a row-value comparison `(col, id) < (v, i)`, which
     an index on (..., col, id) answers with a range scan from the cursor on; the rows without a value
-    follow in a second query only when the first runs out."""
+    follow in a second query only when the first runs out.
+
+    A NOT NULL sort column is ordered without NULLS LAST (same order, same cursors): PostgreSQL does
+    not know such a column has no nulls to place and would sort every matching row instead of
+    walking its index and stopping after the page."""
     col, desc = sort.column, sort.descending
     want = request.limit + 1
-    order_col = (col.desc() if desc else col.asc()).nulls_last()
+    nullable = not isinstance(col, sa.Column) or bool(col.nullable)
+    order_col = col.desc() if desc else col.asc()
+    if nullable:
+        order_col = order_col.nulls_last()
     order_id = id_column.desc() if desc else id_column.asc()
 
     def fetch(stmt: sa.Select[Any], limit: int, *order: sa.ColumnElement[Any]) -> list[sa.Row[Any]]:
@@ -120,7 +127,7 @@ def keyset_page(
             key = sa.tuple_(col, id_column)
             bound = sa.tuple_(sa.bindparam(None, value, type_=col.type), sa.bindparam(None, last_id, type_=sa.Uuid()))
             rows = fetch(query.where(key < bound if desc else key > bound), want, order_col, order_id)
-            if len(rows) < want:
+            if len(rows) < want and nullable:
                 rows += fetch(query.where(col.is_(None)), want - len(rows), order_id)
     more = len(rows) > request.limit
     rows = rows[: request.limit]

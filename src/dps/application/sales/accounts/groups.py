@@ -11,6 +11,7 @@ from attrs import frozen
 
 from dps.application.sales.access import ensure_visible, viewer_in
 from dps.application.sales.accounts.ports import AccountQuery
+from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
@@ -19,7 +20,6 @@ from dps.application.shared.guards import ensure_can_write
 from dps.application.shared.paging import Page, PageRequest
 from dps.application.shared.snapshots import snapshot
 from dps.domain.sales.account_groups import AccountGroup
-from dps.domain.sales.accounts import Account
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
 
@@ -146,7 +146,7 @@ class ListGroupAccounts:
         self._d = deps
 
     def __call__(self, principal: Principal, group_id: UUID, page: PageRequest, query: AccountQuery | None = None
-                 ) -> Page[Account]:
+                 ) -> Page[AccountListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             _group(uow, group_id)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from attrs import field, frozen
 
+from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.account_groups import AccountGroup
 from dps.domain.sales.accounts import Account
@@ -55,8 +56,9 @@ class AccountRepository(Protocol):
         attachment rows, notifications, group memberships); returns attachment storage keys."""
 
     @abstractmethod
-    def search(self, viewer: Viewer, query: AccountQuery, page: PageRequest) -> Page[Account]:
-        """Visible accounts (R1/R2 in SQL) matching the query; sort keys name, kana, updated_at, created_at."""
+    def search(self, viewer: Viewer, query: AccountQuery, page: PageRequest) -> Page[AccountListItem]:
+        """Visible accounts (R1/R2 in SQL) matching the query, as list items read in one statement (no
+        staff, allow-list or relations: the detail has them); sort keys name, kana, updated_at, created_at."""
 
     @abstractmethod
     def id_by_corporate_number(self, corporate_number: str) -> UUID | None: ...

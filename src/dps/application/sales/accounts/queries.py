@@ -10,13 +10,14 @@ from attrs import frozen
 
 from dps.application.sales.access import ensure_visible, viewer_in, visible_chain
 from dps.application.sales.accounts.ports import AccountQuery
+from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.persons.ports import PersonQuery
+from dps.application.sales.persons.read_models import PersonListItem
 from dps.application.shared.errors import NotFound
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.account_groups import AccountGroup
 from dps.domain.sales.accounts import Account
-from dps.domain.sales.persons import Person
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
 
@@ -37,7 +38,7 @@ class SearchAccounts:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: AccountQuery, page: PageRequest) -> Page[Account]:
+    def __call__(self, principal: Principal, query: AccountQuery, page: PageRequest) -> Page[AccountListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.accounts.search(viewer, query, page)
@@ -53,13 +54,12 @@ class GetAccount:
             account = uow.accounts.get(account_id)
             if account is None:
                 raise NotFound("account", account_id)
-            ensure_visible(viewer, uow.records.access_chain(RecordType.ACCOUNT, account_id), "account", account_id)
+            ensure_visible(viewer, account.access, "account", account_id)  # an account's chain is its own access
             parent_name = None
             if account.parent_account_id is not None:
-                parent = uow.accounts.get(account.parent_account_id)
                 chain = uow.records.access_chain(RecordType.ACCOUNT, account.parent_account_id)
-                if parent is not None and chain is not None and visible_chain(viewer, chain):
-                    parent_name = parent.name
+                if chain is not None and visible_chain(viewer, chain):
+                    parent_name = uow.records.label_of(RecordType.ACCOUNT, account.parent_account_id)
             return AccountDetail(account=account, groups=uow.account_groups.groups_of(account_id),
                                  parent_name=parent_name)
 
@@ -71,7 +71,7 @@ class ListAccountPersons:
         self._d = deps
 
     def __call__(self, principal: Principal, account_id: UUID, page: PageRequest, q: str | None = None
-                 ) -> Page[Person]:
+                 ) -> Page[PersonListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             ensure_visible(viewer, uow.records.access_chain(RecordType.ACCOUNT, account_id), "account", account_id)

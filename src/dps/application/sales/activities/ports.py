@@ -9,6 +9,7 @@ from uuid import UUID
 
 from attrs import field, frozen
 
+from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.activities import Activity, ActivityStatus
 from dps.domain.shared.ids import UserId
@@ -57,10 +58,10 @@ class ActivityRepository(Protocol):
         rows and notifications; returns the attachments' storage keys to remove after commit."""
 
     @abstractmethod
-    def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[Activity]:
+    def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[ActivityListItem]:
         """One page of the activities `viewer` may see (their own restriction and, R6, their
-        opportunity's), filtered by `search`; sort keys: activity_date (default -activity_date),
-        updated_at."""
+        opportunity's), filtered by `search`, as list items read in one statement; sort keys:
+        activity_date (default -activity_date), updated_at."""
 
     @abstractmethod
     def opportunity_account_id(self, opportunity_id: UUID) -> UUID | None:

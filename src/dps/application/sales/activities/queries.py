@@ -10,6 +10,7 @@ from attrs import evolve
 
 from dps.application.sales.access import ensure_visible, viewer_in
 from dps.application.sales.activities.commands import PARENT_FILTERS, ActivitiesOfQuery, SearchActivitiesQuery
+from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.sales.activities.support import ENTITY
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import NotFound
@@ -29,10 +30,13 @@ class GetActivity:
     def __call__(self, principal: Principal, activity_id: UUID) -> Activity:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
-            ensure_visible(viewer, uow.records.access_chain(RecordType.ACTIVITY, activity_id), ENTITY, activity_id)
             activity = uow.activities.get(activity_id)
-        if activity is None:
-            raise NotFound(ENTITY, activity_id)
+            if activity is None:
+                raise NotFound(ENTITY, activity_id)
+            # the chain of R6 from what is loaded already: the activity's own access, then its opportunity's
+            parent = (uow.records.access_chain(RecordType.OPPORTUNITY, activity.opportunity_id)
+                      if activity.opportunity_id is not None else None)
+            ensure_visible(viewer, (activity.access, *(parent or ())), ENTITY, activity_id)
         return activity
 
 
@@ -42,7 +46,7 @@ class SearchActivities:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: SearchActivitiesQuery) -> Page[Activity]:
+    def __call__(self, principal: Principal, query: SearchActivitiesQuery) -> Page[ActivityListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.activities.search(viewer, query.search, query.page)
@@ -55,7 +59,7 @@ class ListActivitiesOf:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: ActivitiesOfQuery) -> Page[Activity]:
+    def __call__(self, principal: Principal, query: ActivitiesOfQuery) -> Page[ActivityListItem]:
         filter_name = PARENT_FILTERS.get(query.parent_type)
         if filter_name is None:
             raise NotFound(query.parent_type.value, query.parent_id)

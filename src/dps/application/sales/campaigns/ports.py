@@ -10,6 +10,7 @@ from uuid import UUID
 
 from attrs import field, frozen
 
+from dps.application.sales.campaigns.read_models import CampaignListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.campaigns import Campaign, CampaignMember, CampaignSummary
 from dps.domain.shared.ids import UserId
@@ -73,9 +74,9 @@ class CampaignRepository(Protocol):
         activities, leads, child campaigns); kinds with none are left out."""
 
     @abstractmethod
-    def search(self, viewer: Viewer, query: CampaignQuery, page: PageRequest) -> Page[Campaign]:
-        """Visible campaigns (R1/R2 in SQL) matching the query; sort keys starts_on, name,
-        updated_at, created_at."""
+    def search(self, viewer: Viewer, query: CampaignQuery, page: PageRequest) -> Page[CampaignListItem]:
+        """Visible campaigns (R1/R2 in SQL) matching the query, as list items read in one statement; sort
+        keys starts_on, name, updated_at, created_at."""
 
     @abstractmethod
     def summary(self, viewer: Viewer, campaign_id: UUID) -> CampaignSummary:

@@ -9,12 +9,13 @@ from attrs import evolve, frozen
 from dps.application.sales.access import ensure_visible, viewer_in
 from dps.application.sales.campaigns.manage import ENTITY
 from dps.application.sales.campaigns.ports import CampaignQuery
+from dps.application.sales.campaigns.read_models import CampaignListItem
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.ports import LeadQuery
+from dps.application.sales.leads.read_models import LeadListItem
 from dps.application.shared.errors import Invalid
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.campaigns import Campaign, CampaignSummary
-from dps.domain.sales.leads import Lead
 from dps.domain.shared.principal import Principal
 
 
@@ -30,7 +31,7 @@ class SearchCampaigns:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: CampaignQuery, page: PageRequest) -> Page[Campaign]:
+    def __call__(self, principal: Principal, query: CampaignQuery, page: PageRequest) -> Page[CampaignListItem]:
         if query.period_from is not None and query.period_to is not None and query.period_from > query.period_to:
             raise Invalid.field("period_to", "期間の終わりは始まり以降にしてください / must not be before period_from")
         with self._d.uow(principal.tenant_id) as uow:
@@ -62,7 +63,7 @@ class ListCampaignLeads:
 
     def __call__(
         self, principal: Principal, campaign_id: UUID, page: PageRequest, query: LeadQuery | None = None
-    ) -> Page[Lead]:
+    ) -> Page[LeadListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             campaign = uow.campaigns.get(campaign_id)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from attrs import field, frozen
 
+from dps.application.sales.leads.read_models import LeadListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.leads import Lead, LeadAction
 from dps.domain.shared.ids import UserId
@@ -61,9 +62,9 @@ class LeadRepository(Protocol):
         with none are left out."""
 
     @abstractmethod
-    def search(self, viewer: Viewer, query: LeadQuery, page: PageRequest) -> Page[Lead]:
-        """Visible leads (R1/R2 in SQL) matching the query; sort keys updated_at, created_at,
-        next_action_on, company_name, score."""
+    def search(self, viewer: Viewer, query: LeadQuery, page: PageRequest) -> Page[LeadListItem]:
+        """Visible leads (R1/R2 in SQL) matching the query, as list items read in one statement; sort keys
+        updated_at, created_at, next_action_on, company_name, score."""
 
     @abstractmethod
     def with_email(self, viewer: Viewer, email: str, *, excluding: UUID | None = None) -> list[UUID]:

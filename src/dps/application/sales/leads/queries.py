@@ -10,6 +10,7 @@ from dps.application.sales.access import ensure_visible, viewer_in
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.manage import ENTITY
 from dps.application.sales.leads.ports import LeadQuery
+from dps.application.sales.leads.read_models import LeadListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.leads import Lead
 from dps.domain.shared.principal import Principal
@@ -29,7 +30,7 @@ class SearchLeads:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: LeadQuery, page: PageRequest) -> Page[Lead]:
+    def __call__(self, principal: Principal, query: LeadQuery, page: PageRequest) -> Page[LeadListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.leads.search(viewer, query, page)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from attrs import frozen
 
+from dps.application.sales.persons.read_models import PersonListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.business_cards import BusinessCard
 from dps.domain.sales.persons import Person
@@ -48,8 +49,9 @@ class PersonRepository(Protocol):
         other records; returns attachment storage keys."""
 
     @abstractmethod
-    def search(self, viewer: Viewer, query: PersonQuery, page: PageRequest) -> Page[Person]:
-        """Visible persons (R1/R2 in SQL) matching the query; sort keys name, kana, updated_at, created_at."""
+    def search(self, viewer: Viewer, query: PersonQuery, page: PageRequest) -> Page[PersonListItem]:
+        """Visible persons (R1/R2 in SQL) matching the query, as list items read in one statement with the
+        account's name where the viewer may see the account; sort keys name, kana, updated_at, created_at."""
 
     @abstractmethod
     def existing(self, person_ids: Sequence[UUID]) -> set[UUID]: ...

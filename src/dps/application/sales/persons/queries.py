@@ -9,6 +9,7 @@ from attrs import frozen
 from dps.application.sales.access import ensure_visible, viewer_in, visible_chain
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.persons.ports import PersonQuery
+from dps.application.sales.persons.read_models import PersonListItem
 from dps.application.shared.errors import NotFound
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.persons import Person
@@ -31,7 +32,7 @@ class SearchPersons:
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
 
-    def __call__(self, principal: Principal, query: PersonQuery, page: PageRequest) -> Page[Person]:
+    def __call__(self, principal: Principal, query: PersonQuery, page: PageRequest) -> Page[PersonListItem]:
         with self._d.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.persons.search(viewer, query, page)
@@ -47,7 +48,7 @@ class GetPerson:
             person = uow.persons.get(person_id)
             if person is None:
                 raise NotFound("person", person_id)
-            ensure_visible(viewer, uow.records.access_chain(RecordType.PERSON, person_id), "person", person_id)
+            ensure_visible(viewer, person.access, "person", person_id)  # a person's chain is its own access
             chain = uow.records.access_chain(RecordType.ACCOUNT, person.account_id)
             account_name = None
             if chain is not None and visible_chain(viewer, chain):

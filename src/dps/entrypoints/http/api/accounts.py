@@ -38,6 +38,7 @@ from dps.application.sales.accounts.groups import (
 )
 from dps.application.sales.accounts.ports import AccountQuery
 from dps.application.sales.accounts.queries import AccountDetail, GetAccount, ListAccountPersons, SearchAccounts
+from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.sales.accounts.record_parts import UNSET, RecordParts
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.paging import Page
@@ -172,8 +173,43 @@ class AccountOut(msgspec.Struct, kw_only=True):
     groups: list[GroupRefOut] | None = None
 
 
+class AccountItemOut(msgspec.Struct, kw_only=True):
+    """An account in a list: its own fields. Staff, the 非公開 allow-list, relations, groups and the
+    parent's name are on the account itself (GET /accounts/{id}); ``is_restricted`` says it is 非公開."""
+
+    id: UUID
+    version: int
+    url: str
+    name: str
+    kana: str
+    code: str | None
+    short_name: str
+    corporate_number: str | None
+    postal_code: str
+    prefecture: str
+    address: str
+    phone: str
+    fax: str
+    website: str
+    industry_code: str | None
+    size_code: str | None
+    account_type_code: str | None
+    transaction_status_code: str | None
+    employees: int | None
+    notes: str
+    parent_account_id: UUID | None
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    created_by: UUID | None
+    created_at: datetime
+    updated_by: UUID | None
+    updated_at: datetime
+    is_restricted: bool
+    custom_fields: dict[str, Any]
+
+
 class AccountPageOut(msgspec.Struct):
-    items: list[AccountOut]
+    items: list[AccountItemOut]
     next_cursor: str | None
 
 
@@ -233,8 +269,21 @@ def account_out(a: Account, *, detail: AccountDetail | None = None) -> AccountOu
     )
 
 
-def account_page_out(page: Page[Account]) -> AccountPageOut:
-    return AccountPageOut(items=[account_out(a) for a in page.items], next_cursor=page.next_cursor)
+def account_item_out(i: AccountListItem) -> AccountItemOut:
+    return AccountItemOut(
+        id=i.id, version=i.version, url=account_url(i.id), name=i.name, kana=i.kana, code=i.code,
+        short_name=i.short_name, corporate_number=i.corporate_number, postal_code=i.postal_code,
+        prefecture=i.prefecture, address=i.address, phone=i.phone, fax=i.fax, website=i.website,
+        industry_code=i.industry_code, size_code=i.size_code, account_type_code=i.account_type_code,
+        transaction_status_code=i.transaction_status_code, employees=i.employees, notes=i.notes,
+        parent_account_id=i.parent_account_id, owner_id=i.owner_id, owner_organization_id=i.owner_organization_id,
+        created_by=i.created_by, created_at=i.created_at, updated_by=i.updated_by, updated_at=i.updated_at,
+        is_restricted=i.is_restricted, custom_fields=dict(i.custom_fields),
+    )
+
+
+def account_page_out(page: Page[AccountListItem]) -> AccountPageOut:
+    return AccountPageOut(items=[account_item_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 def _group_out(g: AccountGroup, count: int | None = None) -> AccountGroupOut:

@@ -38,6 +38,7 @@ from dps.application.sales.activities.commands import (
 )
 from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import GetActivity, ListActivitiesOf, SearchActivities
+from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.sales.activities.register import CopyActivity, CreateActivity
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import domain_rules
@@ -179,14 +180,63 @@ class ActivityOut(msgspec.Struct):
     """After a progress report (opportunity_update): the opportunity's new version."""
 
 
+class ActivityItemOut(msgspec.Struct):
+    """An activity in a list: its own fields. The persons met, attendees, staff and the 非公開
+    allow-list are on the activity itself (GET /activities/{id}); ``is_restricted`` says the activity
+    itself is 非公開."""
+
+    id: UUID
+    url: str
+    status: str
+    kind_code: str
+    subject: str
+    activity_date: date
+    starts_at: datetime | None
+    ends_at: datetime | None
+    purpose_code: str | None
+    result_code: str | None
+    content: str
+    next_action: str
+    next_action_on: date | None
+    account_id: UUID | None
+    opportunity_id: UUID | None
+    campaign_id: UUID | None
+    lead_id: UUID | None
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    is_restricted: bool
+    custom_fields: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime
+    updated_by: UUID | None
+    updated_at: datetime
+    version: int
+
+
 class ActivityPageOut(msgspec.Struct):
-    items: list[ActivityOut]
+    items: list[ActivityItemOut]
     next_cursor: str | None
+
+
+def activity_url(activity_id: UUID) -> str:
+    return f"/api/v1/activities/{activity_id}"
+
+
+def activity_item_out(i: ActivityListItem) -> ActivityItemOut:
+    return ActivityItemOut(
+        id=i.id, url=activity_url(i.id), status=i.status.value, kind_code=i.kind_code, subject=i.subject,
+        activity_date=i.activity_date, starts_at=i.starts_at, ends_at=i.ends_at, purpose_code=i.purpose_code,
+        result_code=i.result_code, content=i.content, next_action=i.next_action, next_action_on=i.next_action_on,
+        account_id=i.account_id, opportunity_id=i.opportunity_id, campaign_id=i.campaign_id, lead_id=i.lead_id,
+        owner_id=i.owner_id, owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
+        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
+        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+    )
 
 
 def activity_out(a: Activity, *, opportunity_version: int | None = None) -> ActivityOut:
     return ActivityOut(
-        id=a.id, url=f"/api/v1/activities/{a.id}", status=a.status.value, kind_code=a.kind_code, subject=a.subject,
+        id=a.id, url=activity_url(a.id), status=a.status.value, kind_code=a.kind_code, subject=a.subject,
         activity_date=a.activity_date, starts_at=a.starts_at, ends_at=a.ends_at, purpose_code=a.purpose_code,
         result_code=a.result_code, content=a.content, next_action=a.next_action, next_action_on=a.next_action_on,
         account_id=a.account_id, opportunity_id=a.opportunity_id, campaign_id=a.campaign_id, lead_id=a.lead_id,
@@ -198,8 +248,8 @@ def activity_out(a: Activity, *, opportunity_version: int | None = None) -> Acti
     )
 
 
-def _page_out(page: Page[Activity]) -> ActivityPageOut:
-    return ActivityPageOut(items=[activity_out(a) for a in page.items], next_cursor=page.next_cursor)
+def _page_out(page: Page[ActivityListItem]) -> ActivityPageOut:
+    return ActivityPageOut(items=[activity_item_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 def _progress(data: OpportunityUpdateIn | None) -> OpportunityProgress | None:

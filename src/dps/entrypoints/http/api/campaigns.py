@@ -35,6 +35,7 @@ from dps.application.sales.campaigns.members import (
 )
 from dps.application.sales.campaigns.ports import CampaignQuery, MemberEntry
 from dps.application.sales.campaigns.queries import ListCampaignLeads, SearchCampaigns, ViewCampaign
+from dps.application.sales.campaigns.read_models import CampaignListItem
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.ports import LeadQuery
 from dps.domain.sales.campaigns import Campaign, CampaignMember, CampaignSummary
@@ -169,8 +170,38 @@ class CampaignOut(msgspec.Struct):
     """On view only."""
 
 
+class CampaignItemOut(msgspec.Struct):
+    """A campaign in a list: its own fields. Staff, the 非公開 allow-list, relations and the effect
+    summary are on the campaign itself (GET /campaigns/{id}); ``is_restricted`` says it is 非公開."""
+
+    id: UUID
+    url: str
+    name: str
+    kind_code: str | None
+    status_code: str | None
+    starts_on: date
+    ends_on: date | None
+    budget_amount: Decimal | None
+    actual_cost: Decimal | None
+    expected_effect: str
+    target_leads: int | None
+    target_opportunities: int | None
+    target_amount: Decimal | None
+    description: str
+    parent_campaign_id: UUID | None
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    is_restricted: bool
+    custom_fields: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime
+    updated_by: UUID | None
+    updated_at: datetime
+    version: int
+
+
 class CampaignPageOut(msgspec.Struct):
-    items: list[CampaignOut]
+    items: list[CampaignItemOut]
     next_cursor: str | None
 
 
@@ -215,9 +246,25 @@ def summary_out(s: CampaignSummary) -> SummaryOut:
                       attendance_rate=s.attendance_rate, conversion_rate=s.conversion_rate)
 
 
+def campaign_url(campaign_id: UUID) -> str:
+    return f"/api/v1/campaigns/{campaign_id}"
+
+
+def campaign_item_out(i: CampaignListItem) -> CampaignItemOut:
+    return CampaignItemOut(
+        id=i.id, url=campaign_url(i.id), name=i.name, kind_code=i.kind_code, status_code=i.status_code,
+        starts_on=i.starts_on, ends_on=i.ends_on, budget_amount=i.budget_amount, actual_cost=i.actual_cost,
+        expected_effect=i.expected_effect, target_leads=i.target_leads, target_opportunities=i.target_opportunities,
+        target_amount=i.target_amount, description=i.description, parent_campaign_id=i.parent_campaign_id,
+        owner_id=i.owner_id, owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
+        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
+        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+    )
+
+
 def campaign_out(c: Campaign, summary: CampaignSummary | None = None) -> CampaignOut:
     return CampaignOut(
-        id=c.id, url=f"/api/v1/campaigns/{c.id}", name=c.name, kind_code=c.kind_code, status_code=c.status_code,
+        id=c.id, url=campaign_url(c.id), name=c.name, kind_code=c.kind_code, status_code=c.status_code,
         starts_on=c.starts_on, ends_on=c.ends_on, budget_amount=c.budget_amount, actual_cost=c.actual_cost,
         expected_effect=c.expected_effect, target_leads=c.target_leads, target_opportunities=c.target_opportunities,
         target_amount=c.target_amount, description=c.description, parent_campaign_id=c.parent_campaign_id,
@@ -273,7 +320,7 @@ def list_campaigns_handler(
         parent_campaign_id=parent_campaign_id, custom_fields=custom_field_filters(request),
     )
     page = SearchCampaigns(sales_deps)(principal, query, page_request(limit, cursor, sort))
-    return CampaignPageOut(items=[campaign_out(c) for c in page.items], next_cursor=page.next_cursor)
+    return CampaignPageOut(items=[campaign_item_out(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 @post("/campaigns", summary="Register a campaign", status_code=201, sync_to_thread=True)

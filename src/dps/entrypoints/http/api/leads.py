@@ -33,6 +33,7 @@ from dps.application.sales.leads.convert import ConvertLead, ConvertLeadCommand
 from dps.application.sales.leads.manage import DeleteLead, RegisterLead, UpdateLead
 from dps.application.sales.leads.ports import LeadQuery
 from dps.application.sales.leads.queries import SearchLeads, ViewLead
+from dps.application.sales.leads.read_models import LeadListItem
 from dps.application.shared.paging import Page
 from dps.domain.sales.leads import Lead, LeadAction
 from dps.domain.shared.ids import UserId
@@ -173,8 +174,53 @@ class LeadOut(msgspec.Struct):
     """On view of a converted lead: the visible opportunities made from it."""
 
 
+class LeadItemOut(msgspec.Struct):
+    """A lead in a list: its own fields. Staff and the 非公開 allow-list are on the lead itself
+    (GET /leads/{id}); ``is_restricted`` says it is 非公開."""
+
+    id: UUID
+    url: str
+    company_name: str
+    company_kana: str
+    corporate_number: str | None
+    department: str
+    title: str
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    email: str
+    phone: str
+    mobile: str
+    postal_code: str
+    address: str
+    industry_code: str | None
+    size_code: str | None
+    source_code: str
+    source_detail: str
+    status_code: str
+    status_reason: str
+    campaign_id: UUID | None
+    campaign_follow_status_code: str | None
+    next_action_on: date | None
+    score: int | None
+    converted_account_id: UUID | None
+    converted_person_id: UUID | None
+    converted_at: datetime | None
+    notes: str
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    is_restricted: bool
+    custom_fields: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime
+    updated_by: UUID | None
+    updated_at: datetime
+    version: int
+
+
 class LeadPageOut(msgspec.Struct):
-    items: list[LeadOut]
+    items: list[LeadItemOut]
     next_cursor: str | None
 
 
@@ -236,10 +282,14 @@ class ConversionOut(msgspec.Struct):
     account_created: bool
 
 
+def lead_url(lead_id: UUID) -> str:
+    return f"/api/v1/leads/{lead_id}"
+
+
 def lead_out(lead: Lead, *, possible_duplicates: tuple[UUID, ...] = (),
              opportunity_ids: tuple[UUID, ...] = ()) -> LeadOut:
     return LeadOut(
-        id=lead.id, url=f"/api/v1/leads/{lead.id}", company_name=lead.company_name, company_kana=lead.company_kana,
+        id=lead.id, url=lead_url(lead.id), company_name=lead.company_name, company_kana=lead.company_kana,
         corporate_number=lead.corporate_number, department=lead.department, title=lead.title,
         last_name=lead.last_name, first_name=lead.first_name, last_name_kana=lead.last_name_kana,
         first_name_kana=lead.first_name_kana, email=lead.email, phone=lead.phone, mobile=lead.mobile,
@@ -257,8 +307,25 @@ def lead_out(lead: Lead, *, possible_duplicates: tuple[UUID, ...] = (),
     )
 
 
-def lead_page_out(page: Page[Lead]) -> LeadPageOut:
-    return LeadPageOut(items=[lead_out(lead) for lead in page.items], next_cursor=page.next_cursor)
+def lead_item_out(i: LeadListItem) -> LeadItemOut:
+    return LeadItemOut(
+        id=i.id, url=lead_url(i.id), company_name=i.company_name, company_kana=i.company_kana,
+        corporate_number=i.corporate_number, department=i.department, title=i.title, last_name=i.last_name,
+        first_name=i.first_name, last_name_kana=i.last_name_kana, first_name_kana=i.first_name_kana,
+        email=i.email, phone=i.phone, mobile=i.mobile, postal_code=i.postal_code, address=i.address,
+        industry_code=i.industry_code, size_code=i.size_code, source_code=i.source_code,
+        source_detail=i.source_detail, status_code=i.status_code, status_reason=i.status_reason,
+        campaign_id=i.campaign_id, campaign_follow_status_code=i.campaign_follow_status_code,
+        next_action_on=i.next_action_on, score=i.score, converted_account_id=i.converted_account_id,
+        converted_person_id=i.converted_person_id, converted_at=i.converted_at, notes=i.notes, owner_id=i.owner_id,
+        owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
+        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
+        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+    )
+
+
+def lead_page_out(page: Page[LeadListItem]) -> LeadPageOut:
+    return LeadPageOut(items=[lead_item_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 def action_out(a: LeadAction) -> ActionOut:

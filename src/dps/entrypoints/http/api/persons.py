@@ -30,6 +30,7 @@ from dps.application.sales.persons.commands import (
 )
 from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import GetPerson, PersonDetail, SearchPersons
+from dps.application.sales.persons.read_models import PersonListItem
 from dps.application.shared.paging import Page
 from dps.domain.sales.business_cards import BusinessCard, CardEntry
 from dps.domain.sales.persons import Move, Person, Position
@@ -150,8 +151,45 @@ class PersonOut(msgspec.Struct, kw_only=True):
     custom_fields: dict[str, Any]
 
 
+class PersonItemOut(msgspec.Struct, kw_only=True):
+    """A person in a list: its own fields and its account's name (null when the caller cannot see the
+    account). Staff, the 非公開 allow-list and relations are on the person itself (GET /persons/{id});
+    ``is_restricted`` says it is 非公開."""
+
+    id: UUID
+    version: int
+    url: str
+    account_id: UUID
+    account_name: str | None
+    last_name: str
+    first_name: str
+    last_name_kana: str
+    first_name_kana: str
+    full_name: str
+    department: str
+    title: str
+    email: str
+    phone: str
+    mobile: str
+    fax: str
+    postal_code: str
+    address: str
+    score: int | None
+    is_retired: bool
+    dm_opt_out: bool
+    notes: str
+    owner_id: UUID | None
+    owner_organization_id: UUID | None
+    created_by: UUID | None
+    created_at: datetime
+    updated_by: UUID | None
+    updated_at: datetime
+    is_restricted: bool
+    custom_fields: dict[str, Any]
+
+
 class PersonPageOut(msgspec.Struct):
-    items: list[PersonOut]
+    items: list[PersonItemOut]
     next_cursor: str | None
 
 
@@ -268,8 +306,21 @@ def detail_out(d: PersonDetail) -> PersonOut:
     return person_out(d.person, account_name=d.account_name)
 
 
-def person_page_out(page: Page[Person]) -> PersonPageOut:
-    return PersonPageOut(items=[person_out(p) for p in page.items], next_cursor=page.next_cursor)
+def person_item_out(i: PersonListItem) -> PersonItemOut:
+    return PersonItemOut(
+        id=i.id, version=i.version, url=person_url(i.id), account_id=i.account_id, account_name=i.account_name,
+        last_name=i.last_name, first_name=i.first_name, last_name_kana=i.last_name_kana,
+        first_name_kana=i.first_name_kana, full_name=i.full_name, department=i.department, title=i.title,
+        email=i.email, phone=i.phone, mobile=i.mobile, fax=i.fax, postal_code=i.postal_code, address=i.address,
+        score=i.score, is_retired=i.is_retired, dm_opt_out=i.dm_opt_out, notes=i.notes, owner_id=i.owner_id,
+        owner_organization_id=i.owner_organization_id, created_by=i.created_by, created_at=i.created_at,
+        updated_by=i.updated_by, updated_at=i.updated_at, is_restricted=i.is_restricted,
+        custom_fields=dict(i.custom_fields),
+    )
+
+
+def person_page_out(page: Page[PersonListItem]) -> PersonPageOut:
+    return PersonPageOut(items=[person_item_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 def card_out(c: BusinessCard, *, is_current: bool, changed: tuple[str, ...] = ()) -> BusinessCardOut:

@@ -1,9 +1,10 @@
 """SQL store of accounts (取引先): the row, its staff, 非公開 allow-list and relations, and the
-visibility-filtered search. Also the row <-> SalesRecord helpers the person store shares."""
+visibility-filtered search (flat list items read straight from the rows). Also the row <-> SalesRecord
+helpers the other record stores share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from dps.adapters.db.tables.sales_campaigns import leads
 from dps.adapters.db.tables.sales_opportunities import opportunities, opportunity_competitors
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.accounts.ports import AccountQuery, AccountRepository
+from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.shared.errors import Conflict
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.accounts import Account
@@ -38,6 +40,7 @@ from dps.domain.shared.text import normalize_for_search
 from dps.domain.visibility.policy import Viewer
 
 R = TypeVar("R", bound=SalesRecord)
+T = TypeVar("T")
 
 _BASE_FIELDS = frozenset(f.name for f in fields(SalesRecord))
 _CHILD_FIELDS = frozenset({"staff", "restriction", "relations", "id", "version"})
@@ -85,6 +88,17 @@ def hydrate(
             kwargs["relations"] = relations.get(r.id, ())
         out.append(cls(**kwargs))
     return out
+
+
+def item_columns(table: sa.Table, cls: type, **exprs: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+    """One select column per attribute of the read model `cls`, in its order, so that `cls(*row)`
+    builds a list item straight from the row: the column of the same name, or the expression given."""
+    return [(exprs[a.name] if a.name in exprs else table.c[a.name]).label(a.name) for a in fields(cls)]
+
+
+def item_of(cls: Callable[..., T]) -> Callable[[sa.Row[Any]], T]:
+    """The list item of a row selected with `item_columns(table, cls)` (positional: no per-row lookups)."""
+    return lambda row: cls(*row)
 
 
 def save_children(conn: sa.Connection, tenant: Any, record_type: RecordType, record: SalesRecord) -> None:
@@ -160,15 +174,15 @@ class SqlAccountRepository(TenantScoped, AccountRepository):
         self._conn.execute(accounts.delete().where(accounts.c.tenant_id == self._tenant, accounts.c.id == account_id))
         return keys
 
-    def search(self, viewer: Viewer, query: AccountQuery, page: PageRequest) -> Page[Account]:
+    def search(self, viewer: Viewer, query: AccountQuery, page: PageRequest) -> Page[AccountListItem]:
         t = accounts
         sort = resolve_sort(page, {"name": t.c.name, "kana": t.c.kana, "updated_at": t.c.updated_at,
                                    "created_at": t.c.created_at}, default="name")
-        stmt = self._select(t, visible_to(t, RecordType.ACCOUNT.value, viewer), *self._filters(viewer, query))
-        found = keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page, to_item=lambda r: r,
-                            sort_value=lambda r: getattr(r, sort.key))
-        items = hydrate(self._conn, self._tenant, RecordType.ACCOUNT, found.items, Account)
-        return Page(items=items, next_cursor=found.next_cursor)
+        stmt = sa.select(*item_columns(t, AccountListItem, website=t.c.url)).where(
+            t.c.tenant_id == self._tenant, visible_to(t, RecordType.ACCOUNT.value, viewer),
+            *self._filters(viewer, query))
+        return keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page,
+                         to_item=item_of(AccountListItem), sort_value=lambda r: getattr(r, sort.key))
 
     def _filters(self, viewer: Viewer, query: AccountQuery) -> list[sa.ColumnElement[bool]]:
         t = accounts

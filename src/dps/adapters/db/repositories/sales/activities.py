@@ -1,6 +1,7 @@
 """SQL store of activities (活動): the row, persons met (activity_persons), attendees
-(activity_attendees), staff and 非公開 allow-list, and the visibility-filtered search - an activity
-on a restricted opportunity is listed only to those who see the opportunity (R6)."""
+(activity_attendees), staff and 非公開 allow-list, and the visibility-filtered search (flat list
+items read from the rows) - an activity on a restricted opportunity is listed only to those who see
+the opportunity (R6)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
+from dps.adapters.db.repositories.sales.accounts import item_columns
 from dps.adapters.db.repositories.sales.record_rows import (
     delete_record_children,
     load_restrictions,
@@ -25,8 +27,9 @@ from dps.adapters.db.tables.sales_activities import activities, activity_attende
 from dps.adapters.db.tables.sales_opportunities import opportunities
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.activities.ports import ActivityRepository, ActivitySearch
+from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.shared.paging import Page, PageRequest
-from dps.domain.sales.activities import Activity
+from dps.domain.sales.activities import Activity, ActivityStatus
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.ids import OrganizationId, UserId
 from dps.domain.shared.text import normalize_for_search
@@ -57,6 +60,12 @@ def _row(activity: Activity) -> dict[str, Any]:
         "custom_fields": dict(activity.custom_fields),
         "search_text": activity.search_text,
     }
+
+
+def _item(row: sa.Row[Any]) -> ActivityListItem:
+    values = row._asdict()
+    values["status"] = ActivityStatus(values["status"])
+    return ActivityListItem(**values)
 
 
 def visible_activities(viewer: Viewer) -> sa.ColumnElement[bool]:
@@ -133,14 +142,12 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
                                                      activities.c.id == activity_id))
         return keys
 
-    def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[Activity]:
+    def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[ActivityListItem]:
         sort = resolve_sort(page, SORTS, DEFAULT_SORT)
-        query = self._select(activities, visible_activities(viewer), *search_filters(viewer, search))
-        rows: Page[sa.Row[Any]] = keyset_page(
-            self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=lambda r: r,
-            sort_value=lambda r: getattr(r, sort.key),
-        )
-        return Page(items=self._hydrate(rows.items), next_cursor=rows.next_cursor)
+        query = sa.select(*item_columns(activities, ActivityListItem)).where(
+            activities.c.tenant_id == self._tenant, visible_activities(viewer), *search_filters(viewer, search))
+        return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_item,
+                         sort_value=lambda r: getattr(r, sort.key))
 
     def opportunity_account_id(self, opportunity_id: UUID) -> UUID | None:
         return cast(UUID | None, self._conn.execute(

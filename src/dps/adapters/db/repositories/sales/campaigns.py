@@ -4,6 +4,7 @@ the visibility-filtered search and the effect counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
+from dps.adapters.db.repositories.sales.accounts import item_columns
 from dps.adapters.db.repositories.sales.record_rows import (
     delete_record_children,
     load_relations,
@@ -28,6 +30,7 @@ from dps.adapters.db.tables.sales_campaigns import campaign_members, campaigns, 
 from dps.adapters.db.tables.sales_opportunities import opportunities
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.campaigns.ports import CampaignQuery, CampaignRepository, MemberEntry
+from dps.application.sales.campaigns.read_models import CampaignListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.campaigns import Campaign, CampaignMember, CampaignSummary
 from dps.domain.sales.records import RecordType, SalesRecord
@@ -82,6 +85,19 @@ def staff_has(table: sa.Table, record_type: RecordType, user_id: UserId) -> sa.C
     s = record_staff
     return sa.exists().where(s.c.tenant_id == table.c.tenant_id, s.c.record_type == record_type.value,
                              s.c.record_id == table.c.id, s.c.user_id == user_id)
+
+
+_MONEY = frozenset({"budget_amount", "actual_cost", "target_amount"})
+_CENTS = Decimal("0.01")
+
+
+def _campaign_item(row: sa.Row[Any]) -> CampaignListItem:
+    """A list item of its row; amounts to the cent (SQLite may hand back more digits)."""
+    values = row._asdict()
+    for name in _MONEY:
+        if values[name] is not None:
+            values[name] = Decimal(str(values[name])).quantize(_CENTS)
+    return CampaignListItem(**values)
 
 
 def member_of(row: sa.Row[Any]) -> CampaignMember:
@@ -149,7 +165,7 @@ class SqlCampaignRepository(TenantScoped, CampaignRepository):
         found = {kind: int(self._conn.execute(q).scalar() or 0) for kind, q in counts.items()}
         return {kind: n for kind, n in found.items() if n}
 
-    def search(self, viewer: Viewer, query: CampaignQuery, page: PageRequest) -> Page[Campaign]:
+    def search(self, viewer: Viewer, query: CampaignQuery, page: PageRequest) -> Page[CampaignListItem]:
         t = campaigns
         where: list[sa.ColumnElement[bool]] = [visible_to(t, RecordType.CAMPAIGN.value, viewer)]
         if query.q and (needle := normalize_for_search(query.q)):
@@ -173,12 +189,9 @@ class SqlCampaignRepository(TenantScoped, CampaignRepository):
         for key, value in query.custom_fields.items():
             where.append(t.c.custom_fields[key].as_string() == value)
         sort = resolve_sort(page, SORTS, "-starts_on")
-        rows = keyset_page(
-            self._conn, self._select(t, *where), sort=sort, id_column=t.c.id, request=page,
-            to_item=lambda r: r, sort_value=lambda r: r._mapping[sort.key],
-        )
-        items = records_of(self._conn, self._tenant, RecordType.CAMPAIGN, rows.items, Campaign, relations=True)
-        return Page(items=items, next_cursor=rows.next_cursor)
+        stmt = sa.select(*item_columns(t, CampaignListItem)).where(t.c.tenant_id == self._tenant, *where)
+        return keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page, to_item=_campaign_item,
+                         sort_value=lambda r: r._mapping[sort.key])
 
     def _visible_members(self, viewer: Viewer, campaign_id: UUID) -> tuple[Any, sa.ColumnElement[bool]]:
         """campaign_members outer-joined to leads and persons, and the condition that the member's

@@ -1,5 +1,5 @@
 """SQL store of leads (リード): the row, its staff and 非公開 allow-list, its follow-up actions, and the
-visibility-filtered search and duplicate lookup."""
+visibility-filtered search (flat list items) and duplicate lookup."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
+from dps.adapters.db.repositories.sales.accounts import item_columns, item_of
 from dps.adapters.db.repositories.sales.campaigns import record_row, records_of, staff_has
 from dps.adapters.db.repositories.sales.record_rows import (
     delete_record_children,
@@ -23,6 +24,7 @@ from dps.adapters.db.tables.sales_campaigns import campaign_members, lead_action
 from dps.adapters.db.tables.sales_opportunities import opportunities
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.leads.ports import LeadQuery, LeadRepository
+from dps.application.sales.leads.read_models import LeadListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.leads import Lead, LeadAction
 from dps.domain.sales.records import RecordType
@@ -80,7 +82,7 @@ class SqlLeadRepository(TenantScoped, LeadRepository):
         found = {kind: int(self._conn.execute(q).scalar() or 0) for kind, q in counts.items()}
         return {kind: n for kind, n in found.items() if n}
 
-    def search(self, viewer: Viewer, query: LeadQuery, page: PageRequest) -> Page[Lead]:
+    def search(self, viewer: Viewer, query: LeadQuery, page: PageRequest) -> Page[LeadListItem]:
         t = leads
         where: list[sa.ColumnElement[bool]] = [visible_to(t, RecordType.LEAD.value, viewer)]
         if query.q and (needle := normalize_for_search(query.q)):
@@ -106,12 +108,9 @@ class SqlLeadRepository(TenantScoped, LeadRepository):
         for key, value in query.custom_fields.items():
             where.append(t.c.custom_fields[key].as_string() == value)
         sort = resolve_sort(page, SORTS, "-updated_at")
-        rows = keyset_page(
-            self._conn, self._select(t, *where), sort=sort, id_column=t.c.id, request=page,
-            to_item=lambda r: r, sort_value=lambda r: r._mapping[sort.key],
-        )
-        return Page(items=records_of(self._conn, self._tenant, RecordType.LEAD, rows.items, Lead),
-                    next_cursor=rows.next_cursor)
+        stmt = sa.select(*item_columns(t, LeadListItem)).where(t.c.tenant_id == self._tenant, *where)
+        return keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page,
+                         to_item=item_of(LeadListItem), sort_value=lambda r: r._mapping[sort.key])
 
     def with_email(self, viewer: Viewer, email: str, *, excluding: UUID | None = None) -> list[UUID]:
         t = leads

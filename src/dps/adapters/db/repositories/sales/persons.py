@@ -1,5 +1,5 @@
 """SQL store of persons (パーソン): the row, its staff, 非公開 allow-list and relations, and the
-visibility-filtered search."""
+visibility-filtered search (flat list items with the account name the viewer may see)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.repositories.sales.accounts import (
     hydrate,
+    item_columns,
+    item_of,
     record_values,
     save_children,
     staff_filter,
@@ -19,11 +21,12 @@ from dps.adapters.db.repositories.sales.accounts import (
 )
 from dps.adapters.db.repositories.sales.record_rows import delete_record_children
 from dps.adapters.db.tables.records import record_relations
-from dps.adapters.db.tables.sales_accounts import business_cards, persons
+from dps.adapters.db.tables.sales_accounts import accounts, business_cards, persons
 from dps.adapters.db.tables.sales_activities import activity_persons
 from dps.adapters.db.tables.sales_campaigns import leads
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.persons.ports import PersonQuery, PersonRepository
+from dps.application.sales.persons.read_models import PersonListItem
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.persons import Person
 from dps.domain.sales.records import RecordType
@@ -60,8 +63,8 @@ class SqlPersonRepository(TenantScoped, PersonRepository):
         self._conn.execute(persons.delete().where(persons.c.tenant_id == self._tenant, persons.c.id == person_id))
         return keys
 
-    def search(self, viewer: Viewer, query: PersonQuery, page: PageRequest) -> Page[Person]:
-        t = persons
+    def search(self, viewer: Viewer, query: PersonQuery, page: PageRequest) -> Page[PersonListItem]:
+        t, a = persons, accounts
         sort = resolve_sort(page, {"name": t.c.last_name, "kana": t.c.last_name_kana, "updated_at": t.c.updated_at,
                                    "created_at": t.c.created_at}, default="kana")
         where: list[sa.ColumnElement[bool]] = [visible_to(t, RecordType.PERSON.value, viewer)]
@@ -75,11 +78,15 @@ class SqlPersonRepository(TenantScoped, PersonRepository):
             where.append(t.c.owner_id == query.owner_id)
         if query.staff_id is not None:
             where.append(staff_filter(t, RecordType.PERSON, query.staff_id))
+        account_name = sa.select(a.c.name).where(
+            a.c.tenant_id == t.c.tenant_id, a.c.id == t.c.account_id, visible_to(a, RecordType.ACCOUNT.value, viewer)
+        ).scalar_subquery()
+        stmt = sa.select(*item_columns(t, PersonListItem, account_name=account_name)).where(
+            t.c.tenant_id == self._tenant, *where)
         columns = {"name": "last_name", "kana": "last_name_kana"}
-        found = keyset_page(self._conn, self._select(t, *where), sort=sort, id_column=t.c.id, request=page,
-                            to_item=lambda r: r, sort_value=lambda r: getattr(r, columns.get(sort.key, sort.key)))
-        items = hydrate(self._conn, self._tenant, RecordType.PERSON, found.items, Person)
-        return Page(items=items, next_cursor=found.next_cursor)
+        return keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page,
+                         to_item=item_of(PersonListItem),
+                         sort_value=lambda r: getattr(r, columns.get(sort.key, sort.key)))
 
     def existing(self, person_ids: Sequence[UUID]) -> set[UUID]:
         if not person_ids:
