@@ -333,6 +333,8 @@ def generate(engine: sa.Engine, tenant_id: uuid.UUID, scale: float, log: Callabl
             {"t": t, "now": now, "n": n_acts, "users": n_users, "accounts": n_accounts, "opps": n_opps},
         )
         done()
+    with engine.begin() as conn:  # bulk directory rows bypassed the unit of work: invalidate memos (ADR 12)
+        conn.execute(sa.text("UPDATE tenants SET directory_version = directory_version + 1 WHERE id = :t"), {"t": t})
     done = _step("analyze", log)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))

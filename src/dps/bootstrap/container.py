@@ -21,7 +21,8 @@ from dps.application.catalog.code_lists import GetCodeList, ListCodeLists, SeedD
 from dps.application.directory.affiliations import AssignAffiliation, ListAffiliations
 from dps.application.directory.companies import CreateCompany, ListCompanies
 from dps.application.directory.deps import DirectoryDeps
-from dps.application.directory.groups import AddGroupMember, CreatePublicGroup, ListPublicGroups
+from dps.application.directory.groups import AddGroupMember, CreatePublicGroup, ListPublicGroups, RemoveGroupMember
+from dps.application.directory.memo import DirectoryMemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.organizations import (
     CloseOrganization,
@@ -49,7 +50,9 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(Uuid7Factory)
     hasher = providers.Singleton(Argon2PasswordHasher, memory_cost_kib=settings.provided.password_hash_memory_kib)
     audit = providers.Singleton(StructlogAuditLog)
-    uow = providers.Singleton(partial, SqlUnitOfWork, engine)
+    directory_memo = providers.Singleton(DirectoryMemo)
+    """This process's memo of principals and viewers, keyed by each tenant's directory version."""
+    uow = providers.Singleton(partial, SqlUnitOfWork, engine, memo=directory_memo)
     tenancy_uow = providers.Singleton(partial, SqlTenancyUnitOfWork, engine)
     readiness = providers.Factory(partial, database_status, engine)
     """A zero-argument callable: (ready, reason) for /readyz."""
@@ -98,6 +101,7 @@ class Container(containers.DeclarativeContainer):
     list_positions = providers.Singleton(ListPositions, deps=directory_deps)
     create_public_group = providers.Singleton(CreatePublicGroup, deps=directory_deps)
     add_group_member = providers.Singleton(AddGroupMember, deps=directory_deps)
+    remove_group_member = providers.Singleton(RemoveGroupMember, deps=directory_deps)
     list_public_groups = providers.Singleton(ListPublicGroups, deps=directory_deps)
     add_user = providers.Singleton(AddUser, deps=directory_deps)
     set_user_password = providers.Singleton(SetUserPassword, deps=directory_deps)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -30,14 +31,17 @@ from dps.adapters.db.repositories.sales.persons import SqlPersonRepository
 from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
-from dps.adapters.db.repositories.tenancy import SqlTenantRepository
+from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
+from dps.application.directory.memo import DirectoryMemo
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import NotFound, ServiceUnavailable
 from dps.application.tenancy.ports import TenancyUnitOfWork
 from dps.domain.shared.ids import TenantId
 from dps.domain.tenancy.tenants import Tenant
+
+R = TypeVar("R")
 
 
 class _Transaction:
@@ -65,8 +69,16 @@ class _Transaction:
 
     def commit(self) -> None:
         assert self._tx is not None
+        self._before_commit()
         self._tx.commit()
         self._tx = self.conn.begin()
+        self._after_commit()
+
+    def _before_commit(self) -> None:
+        """Last writes of the transaction (a subclass hook)."""
+
+    def _after_commit(self) -> None:
+        """Forget what belonged to the transaction just committed (a subclass hook)."""
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -81,162 +93,169 @@ class _Transaction:
 
 
 class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
-    """Bound to one tenant: every repository it hands out filters by that tenant."""
+    """Bound to one tenant: every repository it hands out filters by that tenant.
 
-    def __init__(self, engine: sa.Engine, tenant_id: TenantId) -> None:
+    A commit after any write to a directory table also bumps the tenant's `directory_version`, in the
+    same transaction (see `DirectoryChanges`); `memo` is the process's cache of principals and viewers
+    keyed by that version.
+    """
+
+    def __init__(self, engine: sa.Engine, tenant_id: TenantId, memo: DirectoryMemo | None = None) -> None:
         super().__init__(engine)
         self.tenant_id = tenant_id
+        self._memo = memo
+        self._tenant: Tenant | None = None
+        self._changes: DirectoryChanges | None = None
+        self._repos: dict[Any, Any] = {}
 
     def __enter__(self) -> Self:
         conn = self._open()
-        t = self.tenant_id
-        self._companies = SqlCompanyRepository(conn, t)
-        self._organizations = SqlOrganizationRepository(conn, t)
-        self._positions = SqlPositionRepository(conn, t)
-        self._public_groups = SqlPublicGroupRepository(conn, t)
-        self._group_memberships = SqlGroupMembershipRepository(conn, t)
-        self._users = SqlUserRepository(conn, t)
-        self._affiliations = SqlAffiliationRepository(conn, t)
-        self._org_closure = SqlOrgClosureRepository(conn, t)
-        self._sessions = SqlSessionRepository(conn, t)
-        self._api_tokens = SqlApiTokenRepository(conn, t)
-        self._code_lists = SqlCodeListRepository(conn, t)
-        self._custom_fields = SqlCustomFieldRepository(conn, t)
-        self._records = SqlRecordAccessReader(conn, t)
-        self._accounts = SqlAccountRepository(conn, t)
-        self._account_groups = SqlAccountGroupRepository(conn, t)
-        self._persons = SqlPersonRepository(conn, t)
-        self._business_cards = SqlBusinessCardRepository(conn, t)
-        self._products = SqlProductRepository(conn, t)
-        self._opportunities = SqlOpportunityRepository(conn, t)
-        self._activities = SqlActivityRepository(conn, t)
-        self._leads = SqlLeadRepository(conn, t)
-        self._campaigns = SqlCampaignRepository(conn, t)
-        self._budgets = SqlBudgetRepository(conn, t)
-        self._comments = SqlCommentRepository(conn, t)
-        self._likes = SqlLikeRepository(conn, t)
-        self._attachments = SqlAttachmentRepository(conn, t)
-        self._notifications = SqlNotificationRepository(conn, t)
-        self._record_people = SqlRecordPeopleRepository(conn, t)
+        self._tenant = None
+        self._changes = DirectoryChanges(conn, self.tenant_id)
+        self._repos = {}
         return self
 
+    def _repo(self, make: Callable[..., R], *extra: Any) -> R:
+        """Each repository is built on first use: most units of work need two or three of them."""
+        repo = self._repos.get(make)
+        if repo is None:
+            repo = self._repos[make] = make(self.conn, self.tenant_id, *extra)
+        return cast(R, repo)
+
     def tenant(self) -> Tenant:
-        tenant = SqlTenantRepository(self.conn).get(self.tenant_id)
-        if tenant is None:
-            raise NotFound("tenant", self.tenant_id)
-        return tenant
+        """Read once per transaction: its `directory_version` must be read before the facts keyed by it."""
+        if self._tenant is None:
+            tenant = SqlTenantRepository(self.conn).get(self.tenant_id)
+            if tenant is None:
+                raise NotFound("tenant", self.tenant_id)
+            self._tenant = tenant
+        return self._tenant
+
+    def directory_memo(self) -> DirectoryMemo | None:
+        if self._changes is not None and self._changes.changed:
+            return None
+        return self._memo
+
+    def _before_commit(self) -> None:
+        if self._changes is not None:
+            self._changes.bump()
+
+    def _after_commit(self) -> None:
+        self._tenant = None
+        if self._changes is not None:
+            self._changes.reset()
 
     @property
     def companies(self) -> SqlCompanyRepository:
-        return self._companies
+        return self._repo(SqlCompanyRepository)
 
     @property
     def organizations(self) -> SqlOrganizationRepository:
-        return self._organizations
+        return self._repo(SqlOrganizationRepository)
 
     @property
     def positions(self) -> SqlPositionRepository:
-        return self._positions
+        return self._repo(SqlPositionRepository)
 
     @property
     def public_groups(self) -> SqlPublicGroupRepository:
-        return self._public_groups
+        return self._repo(SqlPublicGroupRepository)
 
     @property
     def group_memberships(self) -> SqlGroupMembershipRepository:
-        return self._group_memberships
+        return self._repo(SqlGroupMembershipRepository)
 
     @property
     def users(self) -> SqlUserRepository:
-        return self._users
+        return self._repo(SqlUserRepository, self._changes)
 
     @property
     def affiliations(self) -> SqlAffiliationRepository:
-        return self._affiliations
+        return self._repo(SqlAffiliationRepository)
 
     @property
     def org_closure(self) -> SqlOrgClosureRepository:
-        return self._org_closure
+        return self._repo(SqlOrgClosureRepository)
 
     @property
     def sessions(self) -> SqlSessionRepository:
-        return self._sessions
+        return self._repo(SqlSessionRepository)
 
     @property
     def api_tokens(self) -> SqlApiTokenRepository:
-        return self._api_tokens
+        return self._repo(SqlApiTokenRepository)
 
     @property
     def code_lists(self) -> SqlCodeListRepository:
-        return self._code_lists
+        return self._repo(SqlCodeListRepository)
 
     @property
     def custom_fields(self) -> SqlCustomFieldRepository:
-        return self._custom_fields
+        return self._repo(SqlCustomFieldRepository)
 
     @property
     def records(self) -> SqlRecordAccessReader:
-        return self._records
+        return self._repo(SqlRecordAccessReader)
 
     @property
     def accounts(self) -> SqlAccountRepository:
-        return self._accounts
+        return self._repo(SqlAccountRepository)
 
     @property
     def account_groups(self) -> SqlAccountGroupRepository:
-        return self._account_groups
+        return self._repo(SqlAccountGroupRepository)
 
     @property
     def persons(self) -> SqlPersonRepository:
-        return self._persons
+        return self._repo(SqlPersonRepository)
 
     @property
     def business_cards(self) -> SqlBusinessCardRepository:
-        return self._business_cards
+        return self._repo(SqlBusinessCardRepository)
 
     @property
     def products(self) -> SqlProductRepository:
-        return self._products
+        return self._repo(SqlProductRepository)
 
     @property
     def opportunities(self) -> SqlOpportunityRepository:
-        return self._opportunities
+        return self._repo(SqlOpportunityRepository)
 
     @property
     def activities(self) -> SqlActivityRepository:
-        return self._activities
+        return self._repo(SqlActivityRepository)
 
     @property
     def leads(self) -> SqlLeadRepository:
-        return self._leads
+        return self._repo(SqlLeadRepository)
 
     @property
     def campaigns(self) -> SqlCampaignRepository:
-        return self._campaigns
+        return self._repo(SqlCampaignRepository)
 
     @property
     def budgets(self) -> SqlBudgetRepository:
-        return self._budgets
+        return self._repo(SqlBudgetRepository)
 
     @property
     def comments(self) -> SqlCommentRepository:
-        return self._comments
+        return self._repo(SqlCommentRepository)
 
     @property
     def likes(self) -> SqlLikeRepository:
-        return self._likes
+        return self._repo(SqlLikeRepository)
 
     @property
     def attachments(self) -> SqlAttachmentRepository:
-        return self._attachments
+        return self._repo(SqlAttachmentRepository)
 
     @property
     def notifications(self) -> SqlNotificationRepository:
-        return self._notifications
+        return self._repo(SqlNotificationRepository)
 
     @property
     def record_people(self) -> SqlRecordPeopleRepository:
-        return self._record_people
+        return self._repo(SqlRecordPeopleRepository)
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

@@ -8,8 +8,8 @@ import secrets
 from attrs import frozen
 
 from dps.application.auth.deps import AuthDeps
-from dps.application.auth.principals import principal_for
-from dps.application.shared.errors import Invalid, Unauthenticated, domain_rules
+from dps.application.auth.principals import active_principal, principal_for
+from dps.application.shared.errors import Invalid, NotFound, Unauthenticated, domain_rules
 from dps.application.shared.time import today_in
 from dps.domain.auth.sessions import WebSession
 from dps.domain.directory.users import check_password_strength
@@ -99,6 +99,10 @@ class ResolveSession:
     def __call__(self, tenant_id: TenantId, session_secret: str) -> Principal:
         now = self._d.clock.now()
         with self._d.uow(tenant_id) as uow:
+            try:
+                tenant = uow.tenant()  # first: its directory version keys the principal memo
+            except NotFound:
+                raise Unauthenticated("session not found") from None
             session = uow.sessions.get(secret_hash(session_secret))
             if session is None:
                 raise Unauthenticated("session not found")
@@ -106,15 +110,14 @@ class ResolveSession:
                 uow.sessions.delete(session.key_hash)
                 uow.commit()
                 raise Unauthenticated("session expired")
-            user = uow.users.get(session.user_id)
-            if user is None or not user.is_active:
+            principal = active_principal(uow, tenant, session.user_id, self._d.clock) if tenant.is_active else None
+            if principal is None:
                 uow.sessions.delete(session.key_hash)
                 uow.commit()
-                raise Unauthenticated("user is no longer active")
+                raise Unauthenticated("the user or the tenant is no longer active")
             if session.touch(now):
                 uow.sessions.touch(session)
-            principal = principal_for(uow, tenant_id, user, today_in(self._d.clock, user.time_zone))
-            uow.commit()
+                uow.commit()
         return principal
 
 

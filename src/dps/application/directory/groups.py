@@ -97,6 +97,24 @@ class AddGroupMember:
         return membership
 
 
+class RemoveGroupMember:
+    """End a user's membership of a public group by deleting it (tenant administrators only)."""
+
+    def __init__(self, deps: DirectoryDeps) -> None:
+        self._d = deps
+
+    def __call__(self, principal: Principal, membership_id: GroupMembershipId) -> GroupMembership:
+        ensure_admin(principal, self._d.audit, "public_group.remove_member")
+        with self._d.uow(principal.tenant_id) as uow:
+            membership = uow.group_memberships.get(membership_id)
+            if membership is None:
+                raise NotFound("group membership", membership_id)
+            uow.group_memberships.remove(membership_id)
+            uow.commit()
+        log_master_change(self._d.audit, principal, "group_membership", "delete", membership)
+        return membership
+
+
 class ListPublicGroups:
     def __init__(self, deps: DirectoryDeps) -> None:
         self._d = deps

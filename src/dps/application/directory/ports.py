@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from dps.application.directory.memo import DirectoryMemo
 from dps.application.shared.ports import UnitOfWork
 from dps.domain.directory.affiliations import Affiliation
 from dps.domain.directory.closure import ClosureRow
@@ -15,7 +16,7 @@ from dps.domain.directory.groups import GroupMembership, PublicGroup
 from dps.domain.directory.organizations import Organization
 from dps.domain.directory.positions import Position
 from dps.domain.directory.users import User
-from dps.domain.shared.ids import CompanyId, OrganizationId, PositionId, PublicGroupId, UserId
+from dps.domain.shared.ids import CompanyId, GroupMembershipId, OrganizationId, PositionId, PublicGroupId, UserId
 from dps.domain.shared.principal import License
 from dps.domain.tenancy.tenants import Tenant
 
@@ -57,6 +58,9 @@ class PositionRepository(Protocol):
     @abstractmethod
     def get_by_code(self, company_id: CompanyId, code: str) -> Position | None: ...
     @abstractmethod
+    def get_many(self, position_ids: Iterable[PositionId]) -> Sequence[Position]:
+        """The positions among `position_ids` that exist, in one query."""
+    @abstractmethod
     def list(self) -> Sequence[Position]: ...
     @abstractmethod
     def add(self, position: Position) -> None: ...
@@ -70,6 +74,10 @@ class PublicGroupRepository(Protocol):
     @abstractmethod
     def list(self) -> Sequence[PublicGroup]: ...
     @abstractmethod
+    def ancestors_or_self(self, group_ids: Iterable[PublicGroupId], day: date) -> set[PublicGroupId]:
+        """The groups among `group_ids` valid on `day` and their ancestors up the tree valid on `day`
+        (a parent not valid that day ends the chain), in one query."""
+    @abstractmethod
     def add(self, group: PublicGroup) -> None: ...
     @abstractmethod
     def update(self, group: PublicGroup) -> None: ...
@@ -81,7 +89,11 @@ class GroupMembershipRepository(Protocol):
     @abstractmethod
     def for_group(self, group_id: PublicGroupId) -> Sequence[GroupMembership]: ...
     @abstractmethod
+    def get(self, membership_id: GroupMembershipId) -> GroupMembership | None: ...
+    @abstractmethod
     def add(self, membership: GroupMembership) -> None: ...
+    @abstractmethod
+    def remove(self, membership_id: GroupMembershipId) -> None: ...
 
 
 class UserRepository(Protocol):
@@ -123,6 +135,11 @@ class OrgClosureRepository(Protocol):
     @abstractmethod
     def ancestors_or_self(self, organization_ids: Iterable[OrganizationId]) -> set[OrganizationId]: ...
     @abstractmethod
+    def touching(
+        self, *, ancestors: Iterable[OrganizationId], descendants: Iterable[OrganizationId]
+    ) -> Sequence[ClosureRow[OrganizationId]]:
+        """In one query, the rows whose ancestor is in `ancestors` or whose descendant is in `descendants`."""
+    @abstractmethod
     def as_of(self) -> date | None:
         """The base date of the last refresh, None when never refreshed."""
 
@@ -130,7 +147,12 @@ class OrgClosureRepository(Protocol):
 class DirectoryUnitOfWork(UnitOfWork, Protocol):
     @abstractmethod
     def tenant(self) -> Tenant:
-        """The tenant this unit of work is bound to."""
+        """The tenant this unit of work is bound to (read once per transaction)."""
+    @abstractmethod
+    def directory_memo(self) -> DirectoryMemo | None:
+        """This process's memo of principals and viewers; None when there is none, or while this unit of
+        work holds uncommitted directory writes (what it reads then is nobody else's truth yet).
+        Writes to the directory bump the tenant's `directory_version` when the unit of work commits."""
     @property
     def companies(self) -> CompanyRepository: ...
     @property

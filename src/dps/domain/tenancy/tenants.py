@@ -47,6 +47,9 @@ class Tenant:
     """Who may update a record they can see (R1): every full user (as DPS) or strictly those in charge."""
     created_at: datetime | None = None
     version: int = 1
+    directory_version: int = 1
+    """Changes whenever anything a user's principal or visibility facts are built from changes (users,
+    affiliations, groups, positions, organisations, the closure, API tokens); caches key on it."""
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():

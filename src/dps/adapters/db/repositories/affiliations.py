@@ -92,6 +92,22 @@ class SqlOrgClosureRepository(TenantScoped, OrgClosureRepository):
         )
         return {r.ancestor_id for r in self._conn.execute(q)}
 
+    def touching(
+        self, *, ancestors: Iterable[OrganizationId], descendants: Iterable[OrganizationId]
+    ) -> Sequence[ClosureRow[OrganizationId]]:
+        above, below = list(ancestors), list(descendants)
+        conditions = []
+        if above:
+            conditions.append(org_closure.c.ancestor_id.in_(above))
+        if below:
+            conditions.append(org_closure.c.descendant_id.in_(below))
+        if not conditions:
+            return []
+        q = sa.select(org_closure.c.ancestor_id, org_closure.c.descendant_id, org_closure.c.depth).where(
+            org_closure.c.tenant_id == self._tenant, sa.or_(*conditions)
+        )
+        return [ClosureRow(r.ancestor_id, r.descendant_id, r.depth) for r in self._conn.execute(q)]
+
     def as_of(self) -> date | None:
         q = sa.select(org_closure_state.c.as_of).where(org_closure_state.c.tenant_id == self._tenant)
         value: date | None = self._conn.execute(q).scalar()

@@ -14,6 +14,14 @@ from dps.application.auth.ports import ApiTokenRepository, SessionRepository
 from dps.domain.auth.sessions import ApiToken, WebSession
 from dps.domain.shared.ids import ApiTokenId, UserId
 
+# Built once: every request checks its session or token, and building a statement costs more than running it.
+_SESSION = sa.select(web_sessions).where(
+    web_sessions.c.tenant_id == sa.bindparam("tenant_id"), web_sessions.c.key_hash == sa.bindparam("key_hash")
+)
+_TOKEN = sa.select(api_tokens).where(
+    api_tokens.c.tenant_id == sa.bindparam("tenant_id"), api_tokens.c.id == sa.bindparam("token_id")
+)
+
 
 class SqlSessionRepository(TenantScoped, SessionRepository):
     def add(self, session: WebSession) -> None:
@@ -24,9 +32,7 @@ class SqlSessionRepository(TenantScoped, SessionRepository):
         ))
 
     def get(self, key_hash: str) -> WebSession | None:
-        r = self._conn.execute(
-            sa.select(web_sessions).where(web_sessions.c.tenant_id == self._tenant, web_sessions.c.key_hash == key_hash)
-        ).first()
+        r = self._conn.execute(_SESSION, {"tenant_id": self._tenant, "key_hash": key_hash}).first()
         if r is None:
             return None
         return WebSession(
@@ -68,7 +74,7 @@ class SqlApiTokenRepository(TenantScoped, ApiTokenRepository):
         }, what="API token")
 
     def get(self, token_id: ApiTokenId) -> ApiToken | None:
-        r = self._conn.execute(self._select(api_tokens, api_tokens.c.id == token_id)).first()
+        r = self._conn.execute(_TOKEN, {"tenant_id": self._tenant, "token_id": token_id}).first()
         return _token(r) if r else None
 
     def for_user(self, user_id: UserId) -> Sequence[ApiToken]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dps.adapters.db.repositories.base import TenantScoped
@@ -59,6 +59,12 @@ class SqlPositionRepository(TenantScoped, PositionRepository):
             self._select(positions, positions.c.company_id == company_id, positions.c.code == code)
         ).first()
         return _position(r) if r else None
+
+    def get_many(self, position_ids: Iterable[PositionId]) -> Sequence[Position]:
+        ids = list(position_ids)
+        if not ids:
+            return []
+        return [_position(r) for r in self._conn.execute(self._select(positions, positions.c.id.in_(ids)))]
 
     def list(self) -> Sequence[Position]:
         q = self._select(positions).order_by(positions.c.company_id, positions.c.rank.desc(), positions.c.code)

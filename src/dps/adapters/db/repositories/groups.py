@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.tables.directory import group_memberships, group_roles, public_groups
 from dps.application.directory.ports import GroupMembershipRepository, PublicGroupRepository
 from dps.domain.directory.groups import GroupMembership, GroupRole, PublicGroup
-from dps.domain.shared.ids import PublicGroupId, UserId
+from dps.domain.shared.ids import GroupMembershipId, PublicGroupId, UserId
 from dps.domain.shared.periods import Period
 
 
@@ -28,6 +29,24 @@ class SqlPublicGroupRepository(TenantScoped, PublicGroupRepository):
 
     def list(self) -> Sequence[PublicGroup]:
         return self._load()
+
+    def ancestors_or_self(self, group_ids: Iterable[PublicGroupId], day: date) -> set[PublicGroupId]:
+        ids = builtins.list(group_ids)
+        if not ids:
+            return set()
+        g = public_groups
+
+        def valid(t: sa.FromClause) -> sa.ColumnElement[bool]:
+            return sa.and_(
+                t.c.tenant_id == self._tenant, t.c.valid_from <= day, sa.or_(t.c.valid_to.is_(None), t.c.valid_to > day)
+            )
+
+        # UNION (not UNION ALL) keeps the recursion finite even if bad data made a cycle.
+        chain = sa.select(g.c.id, g.c.parent_id).where(valid(g), g.c.id.in_(ids)).cte("chain", recursive=True)
+        parent = g.alias("parent")
+        step = sa.select(parent.c.id, parent.c.parent_id).join(chain, parent.c.id == chain.c.parent_id)
+        chain = chain.union(step.where(valid(parent)))
+        return {r.id for r in self._conn.execute(sa.select(chain.c.id))}
 
     def add(self, group: PublicGroup) -> None:
         self._insert(public_groups, self._values(group) | {"id": group.id, "version": 1}, what="public group")
@@ -85,6 +104,10 @@ def _membership(r: Any) -> GroupMembership:
 
 
 class SqlGroupMembershipRepository(TenantScoped, GroupMembershipRepository):
+    def get(self, membership_id: GroupMembershipId) -> GroupMembership | None:
+        r = self._conn.execute(self._select(group_memberships, group_memberships.c.id == membership_id)).first()
+        return _membership(r) if r else None
+
     def for_user(self, user_id: UserId) -> Sequence[GroupMembership]:
         q = self._select(group_memberships, group_memberships.c.user_id == user_id)
         return [_membership(r) for r in self._conn.execute(q.order_by(group_memberships.c.valid_from))]
@@ -99,3 +122,8 @@ class SqlGroupMembershipRepository(TenantScoped, GroupMembershipRepository):
             "role_id": membership.role_id, "valid_from": membership.period.start,
             "valid_to": membership.period.end,
         }, what="group membership")
+
+    def remove(self, membership_id: GroupMembershipId) -> None:
+        self._conn.execute(group_memberships.delete().where(
+            group_memberships.c.tenant_id == self._tenant, group_memberships.c.id == membership_id
+        ))

@@ -18,4 +18,7 @@ tenants = sa.Table(
     sa.Column("update_rule", sa.String(16), nullable=False, server_default="any_full_user"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     version_column(),
+    # Bumped in the same transaction by every write that can change a Principal or a Viewer; keys the
+    # per-process memo of them (see dps.application.directory.memo).
+    sa.Column("directory_version", sa.Integer, nullable=False, server_default="1"),
 )
