@@ -39,7 +39,7 @@ from dps.application.sales.accounts.groups import (
 from dps.application.sales.accounts.ports import AccountQuery
 from dps.application.sales.accounts.queries import AccountDetail, GetAccount, ListAccountPersons, SearchAccounts
 from dps.application.sales.accounts.read_models import AccountListItem
-from dps.application.sales.accounts.record_parts import UNSET, RecordParts
+from dps.application.sales.accounts.record_parts import UNSET
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.paging import Page
 from dps.domain.sales.account_groups import AccountGroup
@@ -47,6 +47,8 @@ from dps.domain.sales.accounts import Account
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.api.persons import PersonPageOut, person_page_out
+from dps.entrypoints.http.api.record_input import custom_field_filters, record_parts, record_parts_patch
+from dps.entrypoints.http.api.record_output import item_fields, record_fields
 from dps.entrypoints.http.api.sales_common import (
     RelationIn,
     RelationOut,
@@ -55,15 +57,9 @@ from dps.entrypoints.http.api.sales_common import (
     StaffIn,
     StaffOut,
     page_request,
-    relations_of,
     relations_out,
-    restriction_of,
-    restriction_out,
-    staff_of,
-    staff_out,
 )
 
-CUSTOM_FIELD_PREFIX = "cf."
 SORT_DOC = "name (default), kana, updated_at or created_at; '-' in front for descending"
 Unset = msgspec.UnsetType
 
@@ -255,30 +251,25 @@ def account_url(account_id: UUID) -> str:
 
 def account_out(a: Account, *, detail: AccountDetail | None = None) -> AccountOut:
     return AccountOut(
-        id=a.id, version=a.version, url=account_url(a.id), name=a.name, kana=a.kana, code=a.code,
+        **record_fields(a), id=a.id, url=account_url(a.id), name=a.name, kana=a.kana, code=a.code,
         short_name=a.short_name, corporate_number=a.corporate_number, postal_code=a.postal_code,
         prefecture=a.prefecture, address=a.address, phone=a.phone, fax=a.fax, website=a.url,
         industry_code=a.industry_code, size_code=a.size_code, account_type_code=a.account_type_code,
         transaction_status_code=a.transaction_status_code, employees=a.employees, notes=a.notes,
         parent_account_id=a.parent_account_id, parent_name=detail.parent_name if detail else None,
-        owner_id=a.owner_id, owner_organization_id=a.owner_organization_id, created_by=a.created_by,
-        created_at=a.created_at, updated_by=a.updated_by, updated_at=a.updated_at, staff=staff_out(a.staff),
-        is_restricted=a.is_restricted, restriction=restriction_out(a.restriction),
-        relations=relations_out(a.relations), custom_fields=a.custom_fields,
+        is_restricted=a.is_restricted, relations=relations_out(a.relations),
         groups=[GroupRefOut(id=g.id, code=g.code, name=g.name) for g in detail.groups] if detail else None,
     )
 
 
 def account_item_out(i: AccountListItem) -> AccountItemOut:
     return AccountItemOut(
-        id=i.id, version=i.version, url=account_url(i.id), name=i.name, kana=i.kana, code=i.code,
+        **item_fields(i), id=i.id, url=account_url(i.id), name=i.name, kana=i.kana, code=i.code,
         short_name=i.short_name, corporate_number=i.corporate_number, postal_code=i.postal_code,
         prefecture=i.prefecture, address=i.address, phone=i.phone, fax=i.fax, website=i.website,
         industry_code=i.industry_code, size_code=i.size_code, account_type_code=i.account_type_code,
         transaction_status_code=i.transaction_status_code, employees=i.employees, notes=i.notes,
-        parent_account_id=i.parent_account_id, owner_id=i.owner_id, owner_organization_id=i.owner_organization_id,
-        created_by=i.created_by, created_at=i.created_at, updated_by=i.updated_by, updated_at=i.updated_at,
-        is_restricted=i.is_restricted, custom_fields=dict(i.custom_fields),
+        parent_account_id=i.parent_account_id,
     )
 
 
@@ -296,14 +287,6 @@ def _values(data: AccountIn | AccountPatchIn) -> dict[str, Any]:
     return {
         "url" if name == "website" else name: value
         for name in _COLUMNS if (value := getattr(data, name)) is not msgspec.UNSET
-    }
-
-
-def custom_field_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
-    """``cf.<key>=<value>`` query parameters."""
-    return {
-        key.removeprefix(CUSTOM_FIELD_PREFIX): value for key, value in request.query_params.multi_items()
-        if key.startswith(CUSTOM_FIELD_PREFIX) and len(key) > len(CUSTOM_FIELD_PREFIX)
     }
 
 
@@ -340,11 +323,7 @@ def list_accounts_handler(
 
 @post("/accounts", summary="Register an account", status_code=201, sync_to_thread=True)
 def create_account_handler(principal: Principal, data: AccountIn, sales_deps: SalesDeps) -> AccountOut:
-    parts = RecordParts(
-        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
-        staff=staff_of(data.staff), restriction=restriction_of(data.restriction),
-        relations=relations_of(data.relations), custom_fields=data.custom_fields,
-    )
+    parts = record_parts(data)
     cmd = CreateAccountCommand(values=_values(data), parent_account_id=data.parent_account_id, parts=parts)
     account = CreateAccount(sales_deps)(principal, cmd)
     return account_out(account, detail=GetAccount(sales_deps)(principal, account.id))
@@ -360,13 +339,7 @@ def get_account_handler(principal: Principal, account_id: UUID, sales_deps: Sale
 def update_account_handler(
     principal: Principal, account_id: UUID, data: AccountPatchIn, sales_deps: SalesDeps
 ) -> AccountOut:
-    parts = RecordParts(
-        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
-        staff=UNSET if data.staff is msgspec.UNSET else staff_of(data.staff),
-        restriction=UNSET if data.restriction is msgspec.UNSET else restriction_of(data.restriction),
-        relations=UNSET if data.relations is msgspec.UNSET else relations_of(data.relations),
-        custom_fields=UNSET if data.custom_fields is msgspec.UNSET else data.custom_fields,
-    )
+    parts = record_parts_patch(data)
     cmd = UpdateAccountCommand(
         account_id=account_id, expected_version=data.expected_version, values=_values(data),
         parent_account_id=UNSET if data.parent_account_id is msgspec.UNSET else data.parent_account_id,

@@ -47,6 +47,8 @@ from dps.domain.sales.activities import Activity, parse_status
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.record_input import custom_field_pairs
+from dps.entrypoints.http.api.record_output import item_fields, record_fields
 from dps.entrypoints.http.api.sales_common import (
     RestrictionIn,
     RestrictionOut,
@@ -54,12 +56,9 @@ from dps.entrypoints.http.api.sales_common import (
     StaffOut,
     page_request,
     restriction_of,
-    restriction_out,
     staff_of,
-    staff_out,
 )
 
-CUSTOM_FIELD_PREFIX = "cf."
 SORT_DOC = "activity_date (default -activity_date) or updated_at; '-' for descending"
 
 
@@ -224,27 +223,22 @@ def activity_url(activity_id: UUID) -> str:
 
 def activity_item_out(i: ActivityListItem) -> ActivityItemOut:
     return ActivityItemOut(
-        id=i.id, url=activity_url(i.id), status=i.status.value, kind_code=i.kind_code, subject=i.subject,
-        activity_date=i.activity_date, starts_at=i.starts_at, ends_at=i.ends_at, purpose_code=i.purpose_code,
-        result_code=i.result_code, content=i.content, next_action=i.next_action, next_action_on=i.next_action_on,
-        account_id=i.account_id, opportunity_id=i.opportunity_id, campaign_id=i.campaign_id, lead_id=i.lead_id,
-        owner_id=i.owner_id, owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
-        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
-        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+        **item_fields(i), id=i.id, url=activity_url(i.id), status=i.status.value, kind_code=i.kind_code,
+        subject=i.subject, activity_date=i.activity_date, starts_at=i.starts_at, ends_at=i.ends_at,
+        purpose_code=i.purpose_code, result_code=i.result_code, content=i.content, next_action=i.next_action,
+        next_action_on=i.next_action_on, account_id=i.account_id, opportunity_id=i.opportunity_id,
+        campaign_id=i.campaign_id, lead_id=i.lead_id,
     )
 
 
 def activity_out(a: Activity, *, opportunity_version: int | None = None) -> ActivityOut:
     return ActivityOut(
-        id=a.id, url=activity_url(a.id), status=a.status.value, kind_code=a.kind_code, subject=a.subject,
-        activity_date=a.activity_date, starts_at=a.starts_at, ends_at=a.ends_at, purpose_code=a.purpose_code,
-        result_code=a.result_code, content=a.content, next_action=a.next_action, next_action_on=a.next_action_on,
-        account_id=a.account_id, opportunity_id=a.opportunity_id, campaign_id=a.campaign_id, lead_id=a.lead_id,
-        person_ids=list(a.person_ids), attendee_ids=list(a.attendee_ids), owner_id=a.owner_id,
-        owner_organization_id=a.owner_organization_id, staff=staff_out(a.staff), is_restricted=a.is_restricted,
-        restriction=restriction_out(a.restriction), custom_fields=dict(a.custom_fields), created_by=a.created_by,
-        created_at=a.created_at, updated_by=a.updated_by, updated_at=a.updated_at, version=a.version,
-        opportunity_version=opportunity_version,
+        **record_fields(a), id=a.id, url=activity_url(a.id), status=a.status.value, kind_code=a.kind_code,
+        subject=a.subject, activity_date=a.activity_date, starts_at=a.starts_at, ends_at=a.ends_at,
+        purpose_code=a.purpose_code, result_code=a.result_code, content=a.content, next_action=a.next_action,
+        next_action_on=a.next_action_on, account_id=a.account_id, opportunity_id=a.opportunity_id,
+        campaign_id=a.campaign_id, lead_id=a.lead_id, person_ids=list(a.person_ids), attendee_ids=list(a.attendee_ids),
+        is_restricted=a.is_restricted, opportunity_version=opportunity_version,
     )
 
 
@@ -279,10 +273,7 @@ def _search(
 ) -> ActivitySearch:
     with domain_rules():
         statuses = tuple(parse_status(s) for s in status or ())
-    custom = tuple(sorted(
-        (key.removeprefix(CUSTOM_FIELD_PREFIX), value) for key, value in request.query_params.multi_items()
-        if key.startswith(CUSTOM_FIELD_PREFIX) and len(key) > len(CUSTOM_FIELD_PREFIX)
-    ))
+    custom = tuple(sorted(custom_field_pairs(request)))
     return ActivitySearch(
         q=q or "", statuses=statuses, kind_codes=tuple(kind_code or ()), date_from=date_from, date_to=date_to,
         owner_id=cast(UserId | None, owner_id), staff_id=cast(UserId | None, staff_id), mine=mine,

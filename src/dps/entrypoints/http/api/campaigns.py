@@ -46,10 +46,11 @@ from dps.entrypoints.http.api.leads import (
 )
 from dps.entrypoints.http.api.leads import (
     LeadPageOut,
-    custom_field_filters,
     lead_page_out,
     sent_fields,
 )
+from dps.entrypoints.http.api.record_input import custom_field_filters
+from dps.entrypoints.http.api.record_output import item_fields, record_fields
 from dps.entrypoints.http.api.sales_common import (
     RelationIn,
     RelationOut,
@@ -60,8 +61,6 @@ from dps.entrypoints.http.api.sales_common import (
     page_request,
     relations_of,
     relations_out,
-    restriction_out,
-    staff_out,
 )
 
 SORT_DOC = "starts_on (default -starts_on), name, updated_at, created_at; '-' for descending"
@@ -252,26 +251,21 @@ def campaign_url(campaign_id: UUID) -> str:
 
 def campaign_item_out(i: CampaignListItem) -> CampaignItemOut:
     return CampaignItemOut(
-        id=i.id, url=campaign_url(i.id), name=i.name, kind_code=i.kind_code, status_code=i.status_code,
-        starts_on=i.starts_on, ends_on=i.ends_on, budget_amount=i.budget_amount, actual_cost=i.actual_cost,
-        expected_effect=i.expected_effect, target_leads=i.target_leads, target_opportunities=i.target_opportunities,
-        target_amount=i.target_amount, description=i.description, parent_campaign_id=i.parent_campaign_id,
-        owner_id=i.owner_id, owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
-        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
-        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+        **item_fields(i), id=i.id, url=campaign_url(i.id), name=i.name, kind_code=i.kind_code,
+        status_code=i.status_code, starts_on=i.starts_on, ends_on=i.ends_on, budget_amount=i.budget_amount,
+        actual_cost=i.actual_cost, expected_effect=i.expected_effect, target_leads=i.target_leads,
+        target_opportunities=i.target_opportunities, target_amount=i.target_amount, description=i.description,
+        parent_campaign_id=i.parent_campaign_id,
     )
 
 
 def campaign_out(c: Campaign, summary: CampaignSummary | None = None) -> CampaignOut:
     return CampaignOut(
-        id=c.id, url=campaign_url(c.id), name=c.name, kind_code=c.kind_code, status_code=c.status_code,
-        starts_on=c.starts_on, ends_on=c.ends_on, budget_amount=c.budget_amount, actual_cost=c.actual_cost,
-        expected_effect=c.expected_effect, target_leads=c.target_leads, target_opportunities=c.target_opportunities,
-        target_amount=c.target_amount, description=c.description, parent_campaign_id=c.parent_campaign_id,
-        owner_id=c.owner_id, owner_organization_id=c.owner_organization_id, staff=staff_out(c.staff),
-        relations=relations_out(c.relations), is_restricted=c.is_restricted, restriction=restriction_out(c.restriction),
-        custom_fields=dict(c.custom_fields), created_by=c.created_by, created_at=c.created_at,
-        updated_by=c.updated_by, updated_at=c.updated_at, version=c.version,
+        **record_fields(c), id=c.id, url=campaign_url(c.id), name=c.name, kind_code=c.kind_code,
+        status_code=c.status_code, starts_on=c.starts_on, ends_on=c.ends_on, budget_amount=c.budget_amount,
+        actual_cost=c.actual_cost, expected_effect=c.expected_effect, target_leads=c.target_leads,
+        target_opportunities=c.target_opportunities, target_amount=c.target_amount, description=c.description,
+        parent_campaign_id=c.parent_campaign_id, relations=relations_out(c.relations), is_restricted=c.is_restricted,
         summary=summary_out(summary) if summary is not None else None,
     )
 

@@ -38,6 +38,8 @@ from dps.application.shared.paging import Page
 from dps.domain.sales.leads import Lead, LeadAction
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.record_input import custom_field_filters
+from dps.entrypoints.http.api.record_output import item_fields, record_fields
 from dps.entrypoints.http.api.sales_common import (
     RestrictionIn,
     RestrictionOut,
@@ -45,12 +47,9 @@ from dps.entrypoints.http.api.sales_common import (
     StaffOut,
     page_request,
     restriction_of,
-    restriction_out,
     staff_of,
-    staff_out,
 )
 
-CUSTOM_FIELD_PREFIX = "cf."
 SORT_DOC = "updated_at (default -updated_at), created_at, next_action_on, company_name, score; '-' descending"
 UNSET: Any = msgspec.UNSET
 
@@ -289,38 +288,31 @@ def lead_url(lead_id: UUID) -> str:
 def lead_out(lead: Lead, *, possible_duplicates: tuple[UUID, ...] = (),
              opportunity_ids: tuple[UUID, ...] = ()) -> LeadOut:
     return LeadOut(
-        id=lead.id, url=lead_url(lead.id), company_name=lead.company_name, company_kana=lead.company_kana,
-        corporate_number=lead.corporate_number, department=lead.department, title=lead.title,
-        last_name=lead.last_name, first_name=lead.first_name, last_name_kana=lead.last_name_kana,
+        **record_fields(lead), id=lead.id, url=lead_url(lead.id), company_name=lead.company_name,
+        company_kana=lead.company_kana, corporate_number=lead.corporate_number, department=lead.department,
+        title=lead.title, last_name=lead.last_name, first_name=lead.first_name, last_name_kana=lead.last_name_kana,
         first_name_kana=lead.first_name_kana, email=lead.email, phone=lead.phone, mobile=lead.mobile,
-        postal_code=lead.postal_code, address=lead.address, industry_code=lead.industry_code,
-        size_code=lead.size_code, source_code=lead.source_code, source_detail=lead.source_detail,
-        status_code=lead.status_code, status_reason=lead.status_reason, campaign_id=lead.campaign_id,
+        postal_code=lead.postal_code, address=lead.address, industry_code=lead.industry_code, size_code=lead.size_code,
+        source_code=lead.source_code, source_detail=lead.source_detail, status_code=lead.status_code,
+        status_reason=lead.status_reason, campaign_id=lead.campaign_id,
         campaign_follow_status_code=lead.campaign_follow_status_code, next_action_on=lead.next_action_on,
-        score=lead.score, converted_account_id=lead.converted_account_id,
-        converted_person_id=lead.converted_person_id, converted_at=lead.converted_at, notes=lead.notes,
-        owner_id=lead.owner_id, owner_organization_id=lead.owner_organization_id, staff=staff_out(lead.staff),
-        is_restricted=lead.is_restricted, restriction=restriction_out(lead.restriction),
-        custom_fields=dict(lead.custom_fields), created_by=lead.created_by, created_at=lead.created_at,
-        updated_by=lead.updated_by, updated_at=lead.updated_at, version=lead.version,
+        score=lead.score, converted_account_id=lead.converted_account_id, converted_person_id=lead.converted_person_id,
+        converted_at=lead.converted_at, notes=lead.notes, is_restricted=lead.is_restricted,
         possible_duplicates=list(possible_duplicates), opportunity_ids=list(opportunity_ids),
     )
 
 
 def lead_item_out(i: LeadListItem) -> LeadItemOut:
     return LeadItemOut(
-        id=i.id, url=lead_url(i.id), company_name=i.company_name, company_kana=i.company_kana,
+        **item_fields(i), id=i.id, url=lead_url(i.id), company_name=i.company_name, company_kana=i.company_kana,
         corporate_number=i.corporate_number, department=i.department, title=i.title, last_name=i.last_name,
-        first_name=i.first_name, last_name_kana=i.last_name_kana, first_name_kana=i.first_name_kana,
-        email=i.email, phone=i.phone, mobile=i.mobile, postal_code=i.postal_code, address=i.address,
-        industry_code=i.industry_code, size_code=i.size_code, source_code=i.source_code,
-        source_detail=i.source_detail, status_code=i.status_code, status_reason=i.status_reason,
-        campaign_id=i.campaign_id, campaign_follow_status_code=i.campaign_follow_status_code,
-        next_action_on=i.next_action_on, score=i.score, converted_account_id=i.converted_account_id,
-        converted_person_id=i.converted_person_id, converted_at=i.converted_at, notes=i.notes, owner_id=i.owner_id,
-        owner_organization_id=i.owner_organization_id, is_restricted=i.is_restricted,
-        custom_fields=dict(i.custom_fields), created_by=i.created_by, created_at=i.created_at,
-        updated_by=i.updated_by, updated_at=i.updated_at, version=i.version,
+        first_name=i.first_name, last_name_kana=i.last_name_kana, first_name_kana=i.first_name_kana, email=i.email,
+        phone=i.phone, mobile=i.mobile, postal_code=i.postal_code, address=i.address, industry_code=i.industry_code,
+        size_code=i.size_code, source_code=i.source_code, source_detail=i.source_detail, status_code=i.status_code,
+        status_reason=i.status_reason, campaign_id=i.campaign_id,
+        campaign_follow_status_code=i.campaign_follow_status_code, next_action_on=i.next_action_on, score=i.score,
+        converted_account_id=i.converted_account_id, converted_person_id=i.converted_person_id,
+        converted_at=i.converted_at, notes=i.notes,
     )
 
 
@@ -331,14 +323,6 @@ def lead_page_out(page: Page[LeadListItem]) -> LeadPageOut:
 def action_out(a: LeadAction) -> ActionOut:
     return ActionOut(id=a.id, lead_id=a.lead_id, action_on=a.action_on, kind_code=a.kind_code,
                      description=a.description, is_done=a.is_done, user_id=a.user_id, created_at=a.created_at)
-
-
-def custom_field_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
-    """``cf.<key>=<value>`` query parameters."""
-    return {
-        key.removeprefix(CUSTOM_FIELD_PREFIX): value for key, value in request.query_params.multi_items()
-        if key.startswith(CUSTOM_FIELD_PREFIX) and len(key) > len(CUSTOM_FIELD_PREFIX)
-    }
 
 
 def sent_fields(data: msgspec.Struct, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from uuid import UUID
 
 import msgspec
@@ -21,7 +21,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-from dps.application.sales.accounts.record_parts import UNSET, RecordParts, Unset
+from dps.application.sales.accounts.record_parts import UNSET
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.opportunities.commands import (
     CompetitorInput,
@@ -50,6 +50,8 @@ from dps.domain.sales.opportunity_lines import money
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.record_input import custom_field_filters, given, record_parts, record_parts_patch
+from dps.entrypoints.http.api.record_output import record_fields
 from dps.entrypoints.http.api.sales_common import (
     RelationIn,
     RelationOut,
@@ -58,15 +60,9 @@ from dps.entrypoints.http.api.sales_common import (
     StaffIn,
     StaffOut,
     page_request,
-    relations_of,
     relations_out,
-    restriction_of,
-    restriction_out,
-    staff_of,
-    staff_out,
 )
 
-T = TypeVar("T")
 AmountIn = str | int | float
 UnsetType = msgspec.UnsetType
 
@@ -237,11 +233,12 @@ def url_of(opportunity_id: UUID) -> str:
 def opportunity_out(detail: OpportunityDetail) -> OpportunityOut:
     o: Opportunity = detail.opportunity
     return OpportunityOut(
-        id=o.id, url=url_of(o.id), name=o.name, account_id=o.account_id, account_name=detail.account_name,
-        campaign_id=o.campaign_id, source_lead_id=o.source_lead_id, stage_code=o.stage_code,
-        certainty_code=o.certainty_code, is_open=o.is_open, expected_order_date=o.expected_order_date,
-        expected_sales_date=o.expected_sales_date, expected_amount=o.expected_amount, order_amount=o.order_amount,
-        ordered_on=o.ordered_on, lost_reason=o.lost_reason, description=o.description, next_action=o.next_action,
+        **record_fields(o), id=o.id, url=url_of(o.id), name=o.name, account_id=o.account_id,
+        account_name=detail.account_name, campaign_id=o.campaign_id, source_lead_id=o.source_lead_id,
+        stage_code=o.stage_code, certainty_code=o.certainty_code, is_open=o.is_open,
+        expected_order_date=o.expected_order_date, expected_sales_date=o.expected_sales_date,
+        expected_amount=o.expected_amount, order_amount=o.order_amount, ordered_on=o.ordered_on,
+        lost_reason=o.lost_reason, description=o.description, next_action=o.next_action,
         next_action_on=o.next_action_on,
         lines=[LineOut(line_no=x.line_no, product_id=x.product_id, product_name=x.product_name, quantity=x.quantity,
                        unit_price=x.unit_price, discount=x.discount, amount=x.amount, notes=x.notes)
@@ -251,10 +248,7 @@ def opportunity_out(detail: OpportunityDetail) -> OpportunityOut:
                                    price=c.price, strengths=c.strengths, weaknesses=c.weaknesses,
                                    result=c.result.value)
                      for c in o.competitors],
-        owner_id=o.owner_id, owner_organization_id=o.owner_organization_id, staff=staff_out(o.staff),
-        restriction=restriction_out(o.restriction), relations=relations_out(o.relations),
-        custom_fields=dict(o.custom_fields), created_by=o.created_by, created_at=o.created_at,
-        updated_by=o.updated_by, updated_at=o.updated_at, version=o.version,
+        relations=relations_out(o.relations),
     )
 
 
@@ -271,10 +265,6 @@ def page_out(page: Page[OpportunityListItem]) -> OpportunityPageOut:
     return OpportunityPageOut(items=[item_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
-def _given(value: T | UnsetType) -> T | Unset:
-    return UNSET if isinstance(value, UnsetType) else value
-
-
 def _lines(items: list[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(quantity=x.quantity, unit_price=x.unit_price, discount=x.discount,
                            product_id=x.product_id, product_name=x.product_name, notes=x.notes) for x in items)
@@ -286,10 +276,6 @@ def _competitors(items: list[CompetitorIn]) -> tuple[CompetitorInput, ...]:
                  for x in items)
 
 
-def _owner(value: UUID | UnsetType | None) -> UserId | Unset | None:
-    return UNSET if isinstance(value, UnsetType) else cast(UserId | None, value)
-
-
 def _create_command(data: OpportunityIn) -> CreateOpportunityCommand:
     details = OpportunityChanges(
         certainty_code=data.certainty_code, campaign_id=data.campaign_id,
@@ -297,29 +283,21 @@ def _create_command(data: OpportunityIn) -> CreateOpportunityCommand:
         expected_amount=data.expected_amount, order_amount=data.order_amount, ordered_on=data.ordered_on,
         lost_reason=data.lost_reason, description=data.description, next_action=data.next_action,
         next_action_on=data.next_action_on, lines=_lines(data.lines), competitors=_competitors(data.competitors),
-        parts=RecordParts(owner_id=_owner(data.owner_id), staff=staff_of(data.staff),
-                          restriction=restriction_of(data.restriction), relations=relations_of(data.relations),
-                          custom_fields=data.custom_fields),
+        parts=record_parts(data),
     )
     return CreateOpportunityCommand(name=data.name, account_id=data.account_id, stage_code=data.stage_code,
                                     details=details)
 
 
 def _changes(d: OpportunityPatchIn) -> OpportunityChanges:
-    parts = RecordParts(
-        owner_id=_owner(d.owner_id),
-        staff=UNSET if isinstance(d.staff, UnsetType) else staff_of(d.staff),
-        restriction=UNSET if isinstance(d.restriction, UnsetType) else restriction_of(d.restriction),
-        relations=UNSET if isinstance(d.relations, UnsetType) else relations_of(d.relations),
-        custom_fields=_given(d.custom_fields),
-    )
+    parts = record_parts_patch(d)
     return OpportunityChanges(
-        name=_given(d.name), account_id=_given(d.account_id), stage_code=_given(d.stage_code),
-        certainty_code=_given(d.certainty_code), campaign_id=_given(d.campaign_id),
-        expected_order_date=_given(d.expected_order_date), expected_sales_date=_given(d.expected_sales_date),
-        expected_amount=_given(d.expected_amount), order_amount=_given(d.order_amount),
-        ordered_on=_given(d.ordered_on), lost_reason=_given(d.lost_reason), description=_given(d.description),
-        next_action=_given(d.next_action), next_action_on=_given(d.next_action_on),
+        name=given(d.name), account_id=given(d.account_id), stage_code=given(d.stage_code),
+        certainty_code=given(d.certainty_code), campaign_id=given(d.campaign_id),
+        expected_order_date=given(d.expected_order_date), expected_sales_date=given(d.expected_sales_date),
+        expected_amount=given(d.expected_amount), order_amount=given(d.order_amount),
+        ordered_on=given(d.ordered_on), lost_reason=given(d.lost_reason), description=given(d.description),
+        next_action=given(d.next_action), next_action_on=given(d.next_action_on),
         lines=UNSET if isinstance(d.lines, UnsetType) else _lines(d.lines),
         competitors=UNSET if isinstance(d.competitors, UnsetType) else _competitors(d.competitors),
         parts=parts,
@@ -355,14 +333,13 @@ def list_filters(
     expected_amount_max: str | None = Parameter(query="expected_amount_max", default=None),
 ) -> OpportunitySearch:
     """The filters every opportunity list takes; `cf.<key>=value` filters on a custom field."""
-    custom = {k[3:]: v for k, v in request.query_params.items() if k.startswith("cf.") and len(k) > 3}
     return OpportunitySearch(
         q=q, owner_id=cast(UserId | None, owner_id), staff_id=cast(UserId | None, staff_id), mine=mine,
         stage_codes=_codes(stage_code), certainty_codes=_codes(certainty_code), is_open=is_open,
         expected_order_date_from=expected_order_date_from, expected_order_date_to=expected_order_date_to,
         expected_amount_min=_money_param(expected_amount_min, "expected_amount_min"),
         expected_amount_max=_money_param(expected_amount_max, "expected_amount_max"),
-        custom_fields=custom,
+        custom_fields=custom_field_filters(request),
     )
 
 

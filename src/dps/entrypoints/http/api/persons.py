@@ -18,7 +18,7 @@ from litestar import delete, get, patch, post
 from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 
-from dps.application.sales.accounts.record_parts import UNSET, RecordParts
+from dps.application.sales.accounts.record_parts import UNSET
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.persons.cards import AddBusinessCard, AddBusinessCardCommand, ListBusinessCards
 from dps.application.sales.persons.commands import (
@@ -36,6 +36,8 @@ from dps.domain.sales.business_cards import BusinessCard, CardEntry
 from dps.domain.sales.persons import Move, Person, Position
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.api.record_input import record_parts, record_parts_patch
+from dps.entrypoints.http.api.record_output import item_fields, record_fields
 from dps.entrypoints.http.api.sales_common import (
     RelationIn,
     RelationOut,
@@ -44,12 +46,7 @@ from dps.entrypoints.http.api.sales_common import (
     StaffIn,
     StaffOut,
     page_request,
-    relations_of,
     relations_out,
-    restriction_of,
-    restriction_out,
-    staff_of,
-    staff_out,
 )
 
 Unset = msgspec.UnsetType
@@ -290,15 +287,12 @@ def person_url(person_id: UUID) -> str:
 
 def person_out(p: Person, *, account_name: str | None = None) -> PersonOut:
     return PersonOut(
-        id=p.id, version=p.version, url=person_url(p.id), account_id=p.account_id, account_name=account_name,
+        **record_fields(p), id=p.id, url=person_url(p.id), account_id=p.account_id, account_name=account_name,
         last_name=p.last_name, first_name=p.first_name, last_name_kana=p.last_name_kana,
-        first_name_kana=p.first_name_kana, full_name=p.full_name, department=p.department, title=p.title,
-        email=p.email, phone=p.phone, mobile=p.mobile, fax=p.fax, postal_code=p.postal_code, address=p.address,
-        score=p.score, is_retired=p.is_retired, dm_opt_out=p.dm_opt_out, notes=p.notes, owner_id=p.owner_id,
-        owner_organization_id=p.owner_organization_id, created_by=p.created_by, created_at=p.created_at,
-        updated_by=p.updated_by, updated_at=p.updated_at, staff=staff_out(p.staff), is_restricted=p.is_restricted,
-        restriction=restriction_out(p.restriction), relations=relations_out(p.relations),
-        custom_fields=p.custom_fields,
+        first_name_kana=p.first_name_kana, full_name=p.full_name, department=p.department, title=p.title, email=p.email,
+        phone=p.phone, mobile=p.mobile, fax=p.fax, postal_code=p.postal_code, address=p.address, score=p.score,
+        is_retired=p.is_retired, dm_opt_out=p.dm_opt_out, notes=p.notes, is_restricted=p.is_restricted,
+        relations=relations_out(p.relations),
     )
 
 
@@ -308,14 +302,11 @@ def detail_out(d: PersonDetail) -> PersonOut:
 
 def person_item_out(i: PersonListItem) -> PersonItemOut:
     return PersonItemOut(
-        id=i.id, version=i.version, url=person_url(i.id), account_id=i.account_id, account_name=i.account_name,
+        **item_fields(i), id=i.id, url=person_url(i.id), account_id=i.account_id, account_name=i.account_name,
         last_name=i.last_name, first_name=i.first_name, last_name_kana=i.last_name_kana,
-        first_name_kana=i.first_name_kana, full_name=i.full_name, department=i.department, title=i.title,
-        email=i.email, phone=i.phone, mobile=i.mobile, fax=i.fax, postal_code=i.postal_code, address=i.address,
-        score=i.score, is_retired=i.is_retired, dm_opt_out=i.dm_opt_out, notes=i.notes, owner_id=i.owner_id,
-        owner_organization_id=i.owner_organization_id, created_by=i.created_by, created_at=i.created_at,
-        updated_by=i.updated_by, updated_at=i.updated_at, is_restricted=i.is_restricted,
-        custom_fields=dict(i.custom_fields),
+        first_name_kana=i.first_name_kana, full_name=i.full_name, department=i.department, title=i.title, email=i.email,
+        phone=i.phone, mobile=i.mobile, fax=i.fax, postal_code=i.postal_code, address=i.address, score=i.score,
+        is_retired=i.is_retired, dm_opt_out=i.dm_opt_out, notes=i.notes,
     )
 
 
@@ -373,11 +364,7 @@ def list_persons_handler(
 
 @post("/persons", summary="Register a person", status_code=201, sync_to_thread=True)
 def create_person_handler(principal: Principal, data: PersonIn, sales_deps: SalesDeps) -> PersonOut:
-    parts = RecordParts(
-        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
-        staff=staff_of(data.staff), restriction=restriction_of(data.restriction),
-        relations=relations_of(data.relations), custom_fields=data.custom_fields,
-    )
+    parts = record_parts(data)
     person = CreatePerson(sales_deps)(principal, CreatePersonCommand(account_id=data.account_id,
                                                                      values=_values(data), parts=parts))
     return detail_out(GetPerson(sales_deps)(principal, person.id))
@@ -391,13 +378,7 @@ def get_person_handler(principal: Principal, person_id: UUID, sales_deps: SalesD
 @patch("/persons/{person_id:uuid}", summary="Change a person (the fields sent)", sync_to_thread=True)
 def update_person_handler(principal: Principal, person_id: UUID, data: PersonPatchIn, sales_deps: SalesDeps
                           ) -> PersonOut:
-    parts = RecordParts(
-        owner_id=UNSET if data.owner_id is msgspec.UNSET else cast(UserId | None, data.owner_id),
-        staff=UNSET if data.staff is msgspec.UNSET else staff_of(data.staff),
-        restriction=UNSET if data.restriction is msgspec.UNSET else restriction_of(data.restriction),
-        relations=UNSET if data.relations is msgspec.UNSET else relations_of(data.relations),
-        custom_fields=UNSET if data.custom_fields is msgspec.UNSET else data.custom_fields,
-    )
+    parts = record_parts_patch(data)
     cmd = UpdatePersonCommand(
         person_id=person_id, expected_version=data.expected_version, values=_values(data),
         account_id=UNSET if data.account_id is msgspec.UNSET else data.account_id, parts=parts,
