@@ -65,7 +65,7 @@ def test_register_read_change_copy_and_delete(client: TestClient[Any], world: Wo
     assert created.status_code == 201, created.text
     body = created.json()
     activity_id = body["id"]
-    assert body["url"] == f"/api/v1/activities/{activity_id}"
+    assert body["url"] == f"/activities/{activity_id}"
     assert (body["status"], body["activity_date"], body["version"]) == ("done", PAST.isoformat(), 1)
     assert body["account_id"] == str(records["account"])
     assert body["person_ids"] == [str(records["person"])]

@@ -28,7 +28,7 @@ def test_register_read_change_copy_and_delete(client: TestClient[Any], world: Wo
     assert made.status_code == 201, made.text
     body = made.json()
     cid = body["id"]
-    assert body["url"] == f"/api/v1/campaigns/{cid}"
+    assert body["url"] == f"/campaigns/{cid}"
     assert (body["version"], Decimal(body["budget_amount"]), body["target_leads"]) == (1, Decimal(1500000), 50)
 
     got = client.get(f"/api/v1/campaigns/{cid}", headers=alice).json()

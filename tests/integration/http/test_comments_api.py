@@ -147,7 +147,7 @@ def test_my_notifications(client: TestClient[Any], world: World, records: dict[s
     comment_note = items[1]
     assert comment_note["record_type"] == "account"
     assert comment_note["record_id"] == str(account)
-    assert comment_note["record_url"] == f"/api/v1/accounts/{account}"
+    assert comment_note["record_url"] == f"/accounts/{account}"
     assert comment_note["summary"] == "Alice 太郎 さんが「株式会社サンプル」にコメントしました: 来週伺います"
     assert (comment_note["actor_name"], comment_note["read_at"]) == ("Alice 太郎", None)
 

@@ -37,7 +37,7 @@ def test_register_read_change_and_delete(client: TestClient[Any], world: World) 
 
     lid = lead["id"]
     got = client.get(f"/api/v1/leads/{lid}", headers=alice).json()
-    assert (got["corporate_number"], got["next_action_on"], got["url"]) == (CORP, "2026-12-01", f"/api/v1/leads/{lid}")
+    assert (got["corporate_number"], got["next_action_on"], got["url"]) == (CORP, "2026-12-01", f"/leads/{lid}")
     changed = client.patch(f"/api/v1/leads/{lid}", headers=alice,
                            json={"expected_version": 1, "status_code": "working", "score": 70})
     assert changed.status_code == 200, changed.text

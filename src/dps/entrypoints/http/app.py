@@ -52,7 +52,7 @@ from dps.entrypoints.http.deps import (
 from dps.entrypoints.http.errors import exception_handlers
 from dps.entrypoints.http.request_log import RequestContextMiddleware, ResponseHook
 from dps.entrypoints.http.sessions import SessionCookies
-from dps.entrypoints.http.ui import account, home, login
+from dps.entrypoints.http.ui import account, home, login, records
 
 HERE = Path(__file__).parent
 API_VERSION = "0.1.0"
@@ -103,6 +103,7 @@ def ui_router() -> Router:
         route_handlers=[
             login.login_page, login.login_submit, login.logout, home.home,
             account.password_page, account.password_submit, account.tokens_page, account.tokens_submit,
+            *records.ROUTES,
         ],
         dependencies={"principal": Provide(page_principal, sync_to_thread=False)},
         include_in_schema=False,

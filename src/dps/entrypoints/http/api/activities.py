@@ -68,7 +68,7 @@ SORT_DOC = "activity_date (default -activity_date) or updated_at; '-' for descen
 
 
 def activity_url(activity_id: UUID) -> str:
-    return f"/api/v1/activities/{activity_id}"
+    return f"/activities/{activity_id}"
 
 
 def activity_item_out(i: ActivityListItem) -> ActivityItemOut:

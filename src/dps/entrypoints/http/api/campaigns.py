@@ -76,7 +76,7 @@ def summary_out(s: CampaignSummary) -> SummaryOut:
 
 
 def campaign_url(campaign_id: UUID) -> str:
-    return f"/api/v1/campaigns/{campaign_id}"
+    return f"/campaigns/{campaign_id}"
 
 
 def campaign_item_out(i: CampaignListItem) -> CampaignItemOut:

@@ -57,9 +57,9 @@ CURSOR_DOC = "next_cursor of the previous page"
 
 
 def record_url(record_type: RecordType, record_id: UUID) -> str | None:
-    """The API address of a record (stable: ids never change)."""
+    """The record's page (its stable URL, as every record's `url`); the API lives under /api/v1 beside it."""
     resource = RECORD_PATHS.get(record_type)
-    return f"/api/v1/{resource}/{record_id}" if resource else None
+    return f"/{resource}/{record_id}" if resource else None
 
 
 class NewCommentIn(msgspec.Struct):

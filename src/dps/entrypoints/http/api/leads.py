@@ -63,7 +63,7 @@ UNSET: Any = msgspec.UNSET
 
 
 def lead_url(lead_id: UUID) -> str:
-    return f"/api/v1/leads/{lead_id}"
+    return f"/leads/{lead_id}"
 
 
 def lead_out(lead: Lead, *, possible_duplicates: tuple[UUID, ...] = (),
