@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from attrs import field, frozen
@@ -13,12 +13,11 @@ from dps.application.sales.accounts.record_parts import (
     UNSET,
     RecordParts,
     Unset,
-    acting_user,
     apply_parts,
 )
 from dps.application.sales.accounts.rules import check_codes, ensure_corporate_number_free, set_parent
 from dps.application.sales.deps import SalesDeps
-from dps.application.sales.uow import SalesUnitOfWork
+from dps.application.sales.record_support import stamp_by_actor
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_can_write
@@ -26,8 +25,7 @@ from dps.application.shared.snapshots import snapshot
 from dps.application.shared.time import today_in
 from dps.domain.sales.accounts import Account
 from dps.domain.sales.events import EventKind, RecordEvent
-from dps.domain.sales.records import RecordType, SalesRecord
-from dps.domain.shared.ids import UserId
+from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
 
 
@@ -51,15 +49,6 @@ class UpdateAccountCommand:
     parts: RecordParts = field(factory=RecordParts)
 
 
-def stamp(uow: SalesUnitOfWork, principal: Principal, record: SalesRecord, at: Any, *, created: bool) -> None:
-    """Creation/update stamps by the acting user (None for an operator's system principal)."""
-    by = acting_user(uow, principal)
-    if created:
-        record.stamp_created(cast(UserId, by), at)
-    else:
-        record.stamp_updated(cast(UserId, by), at)
-
-
 class CreateAccount:
     """Register an account. Owner defaults to the acting user, stamped with the owner's primary
     organisation; codes, parent, 法人番号 uniqueness, staff, allow-list, relations and custom fields are
@@ -81,7 +70,7 @@ class CreateAccount:
             set_parent(uow, viewer, account, cmd.parent_account_id)
             ensure_corporate_number_free(uow, account)
             apply_parts(uow, viewer, account, cmd.parts, entity="account", today=today, creating=True)
-            stamp(uow, principal, account, self._d.clock.now(), created=True)
+            stamp_by_actor(uow, principal, account, self._d.clock.now(), created=True)
             uow.accounts.add(account)
             uow.commit()
         log_master_change(self._d.audit, principal, "account", "create", account)
@@ -116,7 +105,7 @@ class UpdateAccount:
             ensure_corporate_number_free(uow, account)
             today = today_in(self._d.clock, uow.tenant().time_zone)
             apply_parts(uow, viewer, account, cmd.parts, entity="account", today=today, creating=False)
-            stamp(uow, principal, account, self._d.clock.now(), created=False)
+            stamp_by_actor(uow, principal, account, self._d.clock.now(), created=False)
             uow.accounts.update(account, cmd.expected_version)
             self._d.notifier.notify(uow, RecordEvent(
                 kind=EventKind.RECORD_CHANGED, record_type=RecordType.ACCOUNT, record_id=account.id,

@@ -12,12 +12,11 @@ from uuid import UUID
 from attrs import field, frozen
 
 from dps.application.sales.access import visible_chain
+from dps.application.sales.record_support import acting_user, primary_organization
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Invalid, domain_rules
-from dps.domain.directory.affiliations import current_affiliations
 from dps.domain.sales.records import RecordType, Relation, SalesRecord, StaffMember
-from dps.domain.shared.ids import OrganizationId, UserId
-from dps.domain.shared.principal import Principal
+from dps.domain.shared.ids import UserId
 from dps.domain.visibility.policy import Viewer
 from dps.domain.visibility.records import Restriction
 
@@ -48,17 +47,6 @@ class _WithRelations(Protocol):
     relations: tuple[Relation, ...]
 
     def set_relations(self, relations: tuple[Relation, ...]) -> None: ...
-
-
-def acting_user(uow: SalesUnitOfWork, principal: Principal) -> UserId | None:
-    """The principal's user id when it is a user of the tenant (an operator's system principal is not)."""
-    return principal.user_id if uow.users.get(principal.user_id) is not None else None
-
-
-def primary_organization(uow: SalesUnitOfWork, user_id: UserId, today: date) -> OrganizationId | None:
-    """The user's 主所属 on `today` (None when the user has no primary affiliation then)."""
-    affiliations = current_affiliations(uow.affiliations.for_user(user_id), today)
-    return next((a.organization_id for a in affiliations if a.is_primary), None)
 
 
 def _check_users(uow: SalesUnitOfWork, user_ids: set[UserId], field_name: str) -> None:

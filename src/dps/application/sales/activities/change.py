@@ -19,17 +19,14 @@ from dps.application.sales.activities.support import (
     ENTITY,
     LINKS,
     activity_codes,
-    actor_id,
     calendar_of,
     check_link,
     check_persons,
     check_staff,
-    check_users,
     custom_fields_changed,
-    owner_of,
-    stamp,
 )
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import acting_user, check_users, owner_of, stamp
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
@@ -107,7 +104,7 @@ class UpdateActivity:
                 activity.set_custom_fields(custom_fields_changed(uow, activity.custom_fields, cmd.custom_fields))
             if cmd.owner_id is not UNSET and cmd.owner_id != activity.owner_id:
                 activity.assign_owner(*owner_of(uow, principal, cmd.owner_id, calendar.today))
-            actor = actor_id(uow, principal)
+            actor = acting_user(uow, principal)
             stamp(activity, actor, calendar.now, created=False)
             report = None
             if cmd.opportunity_update is not None:

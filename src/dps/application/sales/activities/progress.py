@@ -10,8 +10,9 @@ from attrs import frozen
 
 from dps.application.sales.access import ensure_editable, update_rule
 from dps.application.sales.activities.commands import OpportunityProgress
-from dps.application.sales.activities.support import Calendar, code_list
+from dps.application.sales.activities.support import Calendar
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Conflict, Invalid, NotFound, domain_rules
 from dps.application.shared.snapshots import snapshot

@@ -9,17 +9,13 @@ from dps.application.sales.activities.support import (
     ENTITY,
     LINKS,
     activity_codes,
-    actor_id,
     calendar_of,
     check_link,
     check_persons,
     check_staff,
-    check_users,
-    custom_fields_of,
-    owner_of,
-    stamp,
 )
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import acting_user, check_users, custom_fields_of, owner_of, stamp
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import NotFound, domain_rules
@@ -87,9 +83,9 @@ class CreateActivity:
                 )
                 activity.set_staff(cmd.staff)
             activity.restrict(cmd.restriction)
-            activity.set_custom_fields(custom_fields_of(uow, cmd.custom_fields))
+            activity.set_custom_fields(custom_fields_of(uow, ENTITY, cmd.custom_fields))
             activity.assign_owner(*owner_of(uow, principal, cmd.owner_id, calendar.today))
-            actor = actor_id(uow, principal)
+            actor = acting_user(uow, principal)
             stamp(activity, actor, calendar.now, created=True)
             report = None
             if cmd.opportunity_update is not None:
@@ -130,9 +126,9 @@ class CopyActivity:
                     self._d.ids.new_id(), codes=activity_codes(uow), tz=calendar.tz, today=calendar.today,
                     activity_date=cmd.activity_date, starts_at=cmd.starts_at, ends_at=cmd.ends_at,
                 )
-            copy.set_custom_fields(custom_fields_of(uow, original.custom_fields))
+            copy.set_custom_fields(custom_fields_of(uow, ENTITY, original.custom_fields))
             copy.assign_owner(*owner_of(uow, principal, None, calendar.today))
-            stamp(copy, actor_id(uow, principal), calendar.now, created=True)
+            stamp(copy, acting_user(uow, principal), calendar.now, created=True)
             uow.activities.add(copy)
             notify_registered(self._d, uow, principal, copy)
             uow.commit()

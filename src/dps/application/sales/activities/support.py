@@ -1,5 +1,5 @@
-"""What the activity use cases share: the acting user's calendar, the code lists, and the checks on
-everything an activity points at (linked records, persons met, attendees, staff, owner)."""
+"""What the activity use cases share: the acting user's calendar, the activity code lists, and the
+checks on what an activity points at (linked records, persons met, staff)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ from attrs import frozen
 
 from dps.application.sales.access import visible_chain
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import check_users, code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Invalid, domain_rules
-from dps.domain.catalog.code_lists import CodeList
-from dps.domain.directory.affiliations import current_affiliations
-from dps.domain.sales.activities import Activity, ActivityCodes
+from dps.domain.sales.activities import ActivityCodes
 from dps.domain.sales.records import RecordType, StaffMember
-from dps.domain.shared.ids import OrganizationId, UserId
 from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer
 
@@ -50,11 +48,6 @@ def calendar_of(deps: SalesDeps, principal: Principal) -> Calendar:
     return Calendar(tz=tz, today=now.astimezone(tz).date(), now=now)
 
 
-def code_list(uow: SalesUnitOfWork, key: str) -> CodeList:
-    """A tenant code list; an empty one when the tenant has none (every value is then refused)."""
-    return uow.code_lists.get(key) or CodeList(key=key)
-
-
 def activity_codes(uow: SalesUnitOfWork) -> ActivityCodes:
     return ActivityCodes(
         kinds=code_list(uow, "activity_kind"), purposes=code_list(uow, "activity_purpose"),
@@ -80,51 +73,8 @@ def check_persons(uow: SalesUnitOfWork, viewer: Viewer, person_ids: Iterable[UUI
             raise Invalid.field("person_ids", f"パーソンが見つかりません / no such person: {person_id}")
 
 
-def check_users(uow: SalesUnitOfWork, user_ids: Iterable[UUID], field_name: str) -> None:
-    """Attendees (同行者) and staff are users of this tenant."""
-    for user_id in user_ids:
-        if uow.users.get(UserId(user_id)) is None:
-            raise Invalid.field(field_name, f"ユーザーが見つかりません / no such user: {user_id}")
-
-
 def check_staff(uow: SalesUnitOfWork, staff: Iterable[StaffMember]) -> None:
     check_users(uow, (m.user_id for m in staff), "staff")
-
-
-def owner_of(
-    uow: SalesUnitOfWork, principal: Principal, owner_id: UserId | None, today: date
-) -> tuple[UserId | None, OrganizationId | None]:
-    """The owner and their primary organisation today (it drives 自担当 and manager rights). Without
-    an explicit owner the actor owns the record - unless the actor is an operator, not a user."""
-    if owner_id is None:
-        if uow.users.get(principal.user_id) is None:
-            return None, None
-        owner_id = principal.user_id
-    if owner_id == principal.user_id and principal.primary_organization_id is not None:
-        return owner_id, principal.primary_organization_id
-    user = uow.users.get(owner_id)
-    if user is None or not user.is_active:
-        raise Invalid.field("owner_id", "担当者が見つかりません / no such active user")
-    affiliations = current_affiliations(uow.affiliations.for_user(owner_id), today)
-    primary = next((a.organization_id for a in affiliations if a.is_primary), None)
-    return owner_id, primary
-
-
-def actor_id(uow: SalesUnitOfWork, principal: Principal) -> UserId | None:
-    """The actor as a user of the tenant (None for an operator acting through the CLI)."""
-    return principal.user_id if uow.users.get(principal.user_id) is not None else None
-
-
-def stamp(activity: Activity, actor: UserId | None, now: datetime, *, created: bool) -> None:
-    if created:
-        activity.created_by, activity.created_at = actor, now
-    activity.updated_by, activity.updated_at = actor, now
-
-
-def custom_fields_of(uow: SalesUnitOfWork, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A new record's custom field values, checked against the tenant's definitions."""
-    with domain_rules():
-        return uow.custom_fields.schema_for(ENTITY).validate(values)
 
 
 def custom_fields_changed(

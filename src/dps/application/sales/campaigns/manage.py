@@ -16,21 +16,16 @@ from dps.application.sales.campaigns.commands import (
 )
 from dps.application.sales.campaigns.support import (
     RECORD_KEYS,
-    actor_id,
     apply_record_changes,
     check_link,
     check_relations,
     check_restriction,
-    check_users,
-    code_list,
-    custom_fields_of,
     notify_change,
-    owner_of,
     remove_files,
-    stamp,
     today,
 )
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import acting_user, check_users, code_list, custom_fields_of, owner_of, stamp
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, Invalid, NotFound, domain_rules
@@ -97,7 +92,7 @@ class RegisterCampaign:
             check_relations(uow, viewer, campaign.relations)
             campaign.assign_owner(*owner_of(uow, principal, cmd.owner_id, day))
             campaign.set_custom_fields(custom_fields_of(uow, ENTITY, cmd.custom_fields))
-            stamp(campaign, actor_id(uow, principal), now, created=True)
+            stamp(campaign, acting_user(uow, principal), now, created=True)
             uow.campaigns.add(campaign)
             notify_change(self._d, uow, principal, RecordType.CAMPAIGN, campaign.id, campaign.name, changed=False,
                           staff_after=campaign.staff)
@@ -140,7 +135,7 @@ class UpdateCampaign:
                 with domain_rules():
                     campaign.set_relations(changes["relations"])
             apply_record_changes(uow, principal, viewer, campaign, ENTITY, changes, today(self._d, principal))
-            stamp(campaign, actor_id(uow, principal), self._d.clock.now(), created=False)
+            stamp(campaign, acting_user(uow, principal), self._d.clock.now(), created=False)
             uow.campaigns.update(campaign, cmd.expected_version)
             notify_change(self._d, uow, principal, RecordType.CAMPAIGN, campaign.id, campaign.name,
                           staff_before=staff_before, staff_after=campaign.staff)
@@ -178,7 +173,7 @@ class CopyCampaign:
             with domain_rules():
                 copy = source.copy_as(self._d.ids.new_id(), **overrides)
             copy.assign_owner(*owner_of(uow, principal, None, day))
-            stamp(copy, actor_id(uow, principal), now, created=True)
+            stamp(copy, acting_user(uow, principal), now, created=True)
             uow.campaigns.add(copy)
             notify_change(self._d, uow, principal, RecordType.CAMPAIGN, copy.id, copy.name, changed=False,
                           staff_after=copy.staff)

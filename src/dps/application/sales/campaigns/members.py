@@ -10,8 +10,9 @@ from dps.application.sales.access import ensure_editable, ensure_visible, update
 from dps.application.sales.campaigns.commands import AddMemberCommand, UpdateMemberCommand
 from dps.application.sales.campaigns.manage import ENTITY, load_campaign
 from dps.application.sales.campaigns.ports import MemberEntry
-from dps.application.sales.campaigns.support import check_link, code_list
+from dps.application.sales.campaigns.support import check_link
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Invalid, NotFound, domain_rules

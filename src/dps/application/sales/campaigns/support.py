@@ -1,23 +1,21 @@
-"""What the campaign and lead use cases share: code lists, the checks on what a record points at
-(owner, staff, 非公開 allow-list, relations, linked records), stamps and events."""
+"""What the campaign and lead use cases share: the checks on what a record points at (非公開
+allow-list, relations, linked records), partial changes of the record parts, and events."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from dps.application.sales.access import visible_chain
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import check_users, code_list, custom_fields_of, owner_of
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Invalid, domain_rules
 from dps.application.shared.time import today_in
-from dps.domain.catalog.code_lists import CodeList
-from dps.domain.directory.affiliations import current_affiliations
 from dps.domain.sales.events import EventKind, RecordEvent
 from dps.domain.sales.records import RecordType, Relation, SalesRecord, StaffMember
-from dps.domain.shared.ids import OrganizationId, UserId
 from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer
 from dps.domain.visibility.records import Restriction
@@ -33,11 +31,6 @@ RECORD_KEYS = frozenset({"owner_id", "staff", "restriction", "relations", "custo
 """Keys of a partial change that are not content fields: handled by `apply_record_changes`."""
 
 
-def code_list(uow: SalesUnitOfWork, key: str) -> CodeList:
-    """A tenant code list; an empty one when the tenant has none (every value is then refused)."""
-    return uow.code_lists.get(key) or CodeList(key=key)
-
-
 def today(deps: SalesDeps, principal: Principal) -> date:
     return today_in(deps.clock, principal.time_zone)
 
@@ -51,12 +44,6 @@ def check_link(uow: SalesUnitOfWork, viewer: Viewer, field_name: str, record_typ
     chain = uow.records.access_chain(record_type, record_id)
     if chain is None or not visible_chain(viewer, chain):
         raise Invalid.field(field_name, _MISSING.get(record_type, "not found"))
-
-
-def check_users(uow: SalesUnitOfWork, user_ids: Iterable[UUID], field_name: str) -> None:
-    for user_id in user_ids:
-        if uow.users.get(UserId(user_id)) is None:
-            raise Invalid.field(field_name, f"ユーザーが見つかりません / no such user: {user_id}")
 
 
 def check_restriction(uow: SalesUnitOfWork, restriction: Restriction | None) -> None:
@@ -81,40 +68,6 @@ def check_relations(uow: SalesUnitOfWork, viewer: Viewer, relations: Iterable[Re
         if relation.role_code is not None:
             with domain_rules():
                 roles.validate(relation.role_code, field_name="relations")
-
-
-def actor_id(uow: SalesUnitOfWork, principal: Principal) -> UserId | None:
-    """The actor as a user of the tenant (None for an operator acting through the CLI)."""
-    return principal.user_id if uow.users.get(principal.user_id) is not None else None
-
-
-def owner_of(
-    uow: SalesUnitOfWork, principal: Principal, owner_id: UserId | None, day: date
-) -> tuple[UserId | None, OrganizationId | None]:
-    """The owner and their primary organisation today (it drives 自担当 and manager rights). Without
-    an explicit owner the actor owns the record, unless the actor is an operator, not a user."""
-    if owner_id is None:
-        if actor_id(uow, principal) is None:
-            return None, None
-        owner_id = principal.user_id
-    if owner_id == principal.user_id and principal.primary_organization_id is not None:
-        return owner_id, principal.primary_organization_id
-    user = uow.users.get(owner_id)
-    if user is None or not user.is_active:
-        raise Invalid.field("owner_id", "担当者が見つかりません / no such active user")
-    affiliations = current_affiliations(uow.affiliations.for_user(owner_id), day)
-    return owner_id, next((a.organization_id for a in affiliations if a.is_primary), None)
-
-
-def stamp(record: SalesRecord, actor: UserId | None, now: datetime, *, created: bool) -> None:
-    if created:
-        record.created_by, record.created_at = actor, now
-    record.updated_by, record.updated_at = actor, now
-
-
-def custom_fields_of(uow: SalesUnitOfWork, entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    with domain_rules():
-        return uow.custom_fields.schema_for(entity).validate(values)
 
 
 def apply_record_changes(

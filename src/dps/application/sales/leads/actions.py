@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from dps.application.sales.access import ensure_visible, viewer_in
-from dps.application.sales.campaigns.support import actor_id, check_users, code_list
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.commands import AddLeadActionCommand, UpdateLeadActionCommand
 from dps.application.sales.leads.manage import ENTITY, editable_lead
+from dps.application.sales.record_support import acting_user, check_users, code_list
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Invalid, NotFound, domain_rules
 from dps.application.shared.guards import ensure_can_write
@@ -40,7 +40,7 @@ class AddLeadAction:
                 action = LeadAction(
                     id=self._d.ids.new_id(), lead_id=cmd.lead_id, action_on=cmd.action_on, kind_code=cmd.kind_code,
                     description=cmd.description, is_done=cmd.is_done,
-                    user_id=cmd.user_id if cmd.user_id is not None else actor_id(uow, principal),
+                    user_id=cmd.user_id if cmd.user_id is not None else acting_user(uow, principal),
                     created_at=self._d.clock.now(),
                 )
                 action.check_codes(code_list(uow, "activity_kind"))

@@ -17,18 +17,10 @@ from uuid import UUID
 from attrs import field, frozen
 
 from dps.application.sales.access import viewer_in, visible_chain
-from dps.application.sales.campaigns.support import (
-    actor_id,
-    check_link,
-    code_list,
-    custom_fields_of,
-    notify_change,
-    owner_of,
-    stamp,
-    today,
-)
+from dps.application.sales.campaigns.support import check_link, notify_change, today
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.manage import ENTITY, editable_lead
+from dps.application.sales.record_support import acting_user, code_list, custom_fields_of, owner_of, stamp
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, domain_rules
@@ -111,7 +103,7 @@ class ConvertLead:
                 raise Conflict("このリードは商談化済みです / this lead is already converted", field="status_code",
                                current_version=lead.version)
             before, version = snapshot(lead), lead.version
-            origin = _Origin(*owner_of(uow, principal, None, day), actor=actor_id(uow, principal), now=now,
+            origin = _Origin(*owner_of(uow, principal, None, day), actor=acting_user(uow, principal), now=now,
                              lead=lead)
             if cmd.account_id is not None:
                 check_link(uow, viewer, "account_id", RecordType.ACCOUNT, cmd.account_id)

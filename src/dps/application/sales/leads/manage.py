@@ -10,21 +10,16 @@ from attrs import frozen
 from dps.application.sales.access import ensure_editable, update_rule, viewer_in
 from dps.application.sales.campaigns.support import (
     RECORD_KEYS,
-    actor_id,
     apply_record_changes,
     check_link,
     check_restriction,
-    check_users,
-    code_list,
-    custom_fields_of,
     notify_change,
-    owner_of,
     remove_files,
-    stamp,
     today,
 )
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.commands import DeleteLeadCommand, RegisterLeadCommand, UpdateLeadCommand
+from dps.application.sales.record_support import acting_user, check_users, code_list, custom_fields_of, owner_of, stamp
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, Invalid, domain_rules
@@ -94,7 +89,7 @@ class RegisterLead:
             check_restriction(uow, lead.restriction)
             lead.assign_owner(*owner_of(uow, principal, cmd.owner_id, day))
             lead.set_custom_fields(custom_fields_of(uow, ENTITY, cmd.custom_fields))
-            stamp(lead, actor_id(uow, principal), now, created=True)
+            stamp(lead, acting_user(uow, principal), now, created=True)
             duplicates = uow.leads.with_email(viewer, lead.email) if lead.email else []
             uow.leads.add(lead)
             notify_change(self._d, uow, principal, RecordType.LEAD, lead.id, _label(lead), changed=False,
@@ -128,7 +123,7 @@ class UpdateLead:
             if "campaign_id" in content:
                 check_link(uow, viewer, "campaign_id", RecordType.CAMPAIGN, lead.campaign_id)
             apply_record_changes(uow, principal, viewer, lead, ENTITY, changes, today(self._d, principal))
-            stamp(lead, actor_id(uow, principal), self._d.clock.now(), created=False)
+            stamp(lead, acting_user(uow, principal), self._d.clock.now(), created=False)
             uow.leads.update(lead, cmd.expected_version)
             notify_change(self._d, uow, principal, RecordType.LEAD, lead.id, _label(lead),
                           staff_before=staff_before, staff_after=lead.staff)

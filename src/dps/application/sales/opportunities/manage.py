@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from attrs import evolve
 
 from dps.application.sales.access import ensure_editable, ensure_visible, update_rule, viewer_in
-from dps.application.sales.accounts.record_parts import acting_user, primary_organization
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.opportunities.commands import CreateOpportunityCommand, UpdateOpportunityCommand
-from dps.application.sales.opportunities.rules import ENTITY, apply_changes, code_list
-from dps.application.sales.uow import SalesUnitOfWork
+from dps.application.sales.opportunities.rules import ENTITY, apply_changes
+from dps.application.sales.record_support import acting_user, code_list, primary_organization, stamp_by_actor
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_can_write
@@ -25,14 +23,6 @@ from dps.domain.shared.principal import Principal
 
 OPP = RecordType.OPPORTUNITY
 STALE = "案件は他のユーザに更新されています / the opportunity was changed by someone else"
-
-
-def _stamp(uow: SalesUnitOfWork, principal: Principal, record: Opportunity, at: datetime, *, created: bool) -> None:
-    """Stamps by the acting user (None for an operator's system principal)."""
-    by = acting_user(uow, principal)
-    if created:
-        record.created_by, record.created_at = by, at
-    record.updated_by, record.updated_at = by, at
 
 
 class CreateOpportunity:
@@ -56,7 +46,7 @@ class CreateOpportunity:
                 )
             changes = evolve(cmd.details, name=cmd.name, account_id=cmd.account_id, stage_code=cmd.stage_code)
             apply_changes(uow, viewer, opportunity, changes, today=today, creating=True)
-            _stamp(uow, principal, opportunity, self._d.clock.now(), created=True)
+            stamp_by_actor(uow, principal, opportunity, self._d.clock.now(), created=True)
             uow.opportunities.add(opportunity)
             uow.commit()
         log_master_change(self._d.audit, principal, ENTITY, "create", opportunity)
@@ -84,7 +74,7 @@ class UpdateOpportunity:
             before = snapshot(opportunity)
             today = today_in(self._d.clock, uow.tenant().time_zone)
             apply_changes(uow, viewer, opportunity, cmd.changes, today=today, creating=False)
-            _stamp(uow, principal, opportunity, self._d.clock.now(), created=False)
+            stamp_by_actor(uow, principal, opportunity, self._d.clock.now(), created=False)
             uow.opportunities.update(opportunity, cmd.expected_version)
             self._d.notifier.notify(uow, RecordEvent(
                 kind=EventKind.RECORD_CHANGED, record_type=OPP, record_id=opportunity.id,
@@ -120,7 +110,7 @@ class CopyOpportunity:
                 copy.check_codes(stages=code_list(uow, STAGE_LIST), certainties=code_list(uow, CERTAINTY_LIST))
                 copy.set_custom_fields(uow.custom_fields.schema_for(ENTITY).validate(copy.custom_fields))
                 copy.settle(today=today)
-            _stamp(uow, principal, copy, self._d.clock.now(), created=True)
+            stamp_by_actor(uow, principal, copy, self._d.clock.now(), created=True)
             uow.opportunities.add(copy)
             uow.commit()
         log_master_change(self._d.audit, principal, ENTITY, "copy", copy)

@@ -12,6 +12,7 @@ from uuid import UUID
 from dps.application.sales.access import visible_chain
 from dps.application.sales.accounts.record_parts import Unset, apply_parts
 from dps.application.sales.opportunities.commands import CompetitorInput, LineInput, OpportunityChanges
+from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Invalid, domain_rules
 from dps.domain.catalog.code_lists import CodeList
@@ -23,11 +24,6 @@ from dps.domain.visibility.policy import Viewer
 
 ENTITY = "opportunity"
 """The name of opportunities in the audit log and the custom field definitions."""
-
-
-def code_list(uow: SalesUnitOfWork, key: str) -> CodeList:
-    """A tenant code list; an empty one when the tenant has none (every value is then refused)."""
-    return uow.code_lists.get(key) or CodeList(key=key)
 
 
 def sees(uow: SalesUnitOfWork, viewer: Viewer, record_type: RecordType, record_id: UUID) -> bool:

@@ -11,10 +11,9 @@ from uuid import UUID
 from attrs import field, frozen
 
 from dps.application.sales.access import ensure_visible, viewer_in
-from dps.application.sales.accounts.commands import stamp
-from dps.application.sales.accounts.record_parts import acting_user
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.persons.commands import ensure_account_visible, load_editable
+from dps.application.sales.record_support import acting_user, stamp_by_actor
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Invalid, domain_rules
 from dps.application.shared.guards import ensure_can_write
@@ -89,7 +88,7 @@ class AddBusinessCard:
                 move = person.take_card(card, current)
             uow.business_cards.add(card)
             if person.position != before:
-                stamp(uow, principal, person, now, created=False)
+                stamp_by_actor(uow, principal, person, now, created=False)
                 uow.persons.update(person, person.version)
                 self._d.notifier.notify(uow, RecordEvent(
                     kind=EventKind.RECORD_CHANGED, record_type=RecordType.PERSON, record_id=person.id,

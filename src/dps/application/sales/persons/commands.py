@@ -9,9 +9,9 @@ from uuid import UUID
 from attrs import field, frozen
 
 from dps.application.sales.access import ensure_editable, update_rule, viewer_in, visible_chain
-from dps.application.sales.accounts.commands import stamp
 from dps.application.sales.accounts.record_parts import UNSET, RecordParts, Unset, apply_parts
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import stamp_by_actor
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, Invalid, NotFound, domain_rules
@@ -72,7 +72,7 @@ class CreatePerson:
                                 last_name=values.pop("last_name", ""))
                 person.change(values)
             apply_parts(uow, viewer, person, cmd.parts, entity="person", today=today, creating=True)
-            stamp(uow, principal, person, self._d.clock.now(), created=True)
+            stamp_by_actor(uow, principal, person, self._d.clock.now(), created=True)
             uow.persons.add(person)
             uow.commit()
         log_master_change(self._d.audit, principal, "person", "create", person)
@@ -101,7 +101,7 @@ class UpdatePerson:
                 person.move_to(cmd.account_id)
             today = today_in(self._d.clock, uow.tenant().time_zone)
             apply_parts(uow, viewer, person, cmd.parts, entity="person", today=today, creating=False)
-            stamp(uow, principal, person, self._d.clock.now(), created=False)
+            stamp_by_actor(uow, principal, person, self._d.clock.now(), created=False)
             uow.persons.update(person, cmd.expected_version)
             self._d.notifier.notify(uow, RecordEvent(
                 kind=EventKind.RECORD_CHANGED, record_type=RecordType.PERSON, record_id=person.id,
