@@ -10,7 +10,6 @@ from dps.application.sales.access import update_rule, viewer_in
 from dps.application.sales.budgets.rules import (
     WHAT,
     BudgetInput,
-    actor_of,
     check_target,
     code_lists,
     deleted_entry,
@@ -19,6 +18,7 @@ from dps.application.sales.budgets.rules import (
     ensure_unique,
 )
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.record_support import acting_user
 from dps.application.shared.audit import log_master_change
 from dps.application.shared.errors import Conflict, NotFound, domain_rules
 from dps.application.shared.guards import ensure_can_write
@@ -69,7 +69,7 @@ class RegisterBudget:
             viewer = viewer_in(uow, principal, d.clock)
             ensure_may_change(uow, viewer, tenant.update_rule, draft, d.audit, action="budget.create", key=None)
             ensure_unique(uow, budget)
-            budget.stamp_created(actor_of(uow, principal), d.clock.now())
+            budget.stamp_created(acting_user(uow, principal), d.clock.now())
             uow.budgets.add(budget)
             uow.commit()
         log_master_change(d.audit, principal, WHAT, "create", budget)
@@ -107,7 +107,7 @@ class EditBudget:
             check_target(uow, draft)
             ensure_may_change(uow, viewer, rule, draft, d.audit, action="budget.update", key=budget.id)
             ensure_unique(uow, budget)
-            budget.stamp_updated(actor_of(uow, principal), d.clock.now())
+            budget.stamp_updated(acting_user(uow, principal), d.clock.now())
             uow.budgets.update(budget)
             uow.commit()
         log_master_change(d.audit, principal, WHAT, "update", budget, before=before)

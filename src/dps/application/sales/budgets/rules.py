@@ -147,11 +147,6 @@ def duplicate_message(budget: Budget) -> str:
     )
 
 
-def actor_of(uow: SalesUnitOfWork, principal: Principal) -> UserId | None:
-    """The user to stamp as creator / updater: None for an operator (CLI) who is no user of the tenant."""
-    return principal.user_id if uow.users.get(principal.user_id) is not None else None
-
-
 def filter_of(uow: SalesUnitOfWork, query: BudgetQuery) -> BudgetFilter:
     """The repository filter of `query`; an unknown organisation, user or kind is invalid input (so a
     typing mistake in a bulk delete is reported, not silently matching nothing)."""
