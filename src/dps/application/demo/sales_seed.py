@@ -71,10 +71,12 @@ class SeedSalesDemo:
 
     def __init__(self, deps: SalesDeps) -> None:
         self._d = deps
+        self._comments = 0
 
     def __call__(self, tenant_id: TenantId, org_ids: dict[str, OrganizationId]) -> SalesDemoResult:
         d = self._d
         rng = random.Random(data.SEED)
+        self._comments = 0
         people = self._principals(tenant_id)
         zone = ZoneInfo(people["admin"].time_zone)
         today = d.clock.now().astimezone(zone).date()
@@ -245,8 +247,6 @@ class SeedSalesDemo:
             accounts=len(accounts), persons=len(persons), opportunities=len(opportunities), activities=activities,
             leads=leads, campaigns=len(campaigns), budgets=budgets, comments=self._comments,
         )
-
-    _comments = 0
 
     def _cheer(self, activity_id: UUID, people: dict[str, Principal], rng: random.Random, owner: str) -> None:
         """A manager comments on the activity; light users and colleagues like it (ライク！)."""
