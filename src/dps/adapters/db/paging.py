@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from attrs import frozen
 
 from dps.application.shared.errors import Invalid
-from dps.application.shared.paging import Page, PageRequest
+from dps.application.shared.paging import COUNT_CAP, Page, PageRequest
 
 T = TypeVar("T")
 
@@ -136,4 +136,11 @@ def keyset_page(
     if more and rows:
         last = rows[-1]
         next_cursor = encode_cursor(sort, sort_value(last), last.id)
-    return Page(items=items, next_cursor=next_cursor)
+    total = count_capped(conn, query) if request.count else None
+    return Page(items=items, next_cursor=next_cursor, total=total)
+
+
+def count_capped(conn: sa.Connection, query: sa.Select[Any]) -> int:
+    """How many rows `query` matches, stopping at COUNT_CAP + 1 (the caller shows "more than")."""
+    capped = query.with_only_columns(sa.literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())

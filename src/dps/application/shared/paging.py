@@ -12,6 +12,8 @@ from dps.application.shared.errors import Invalid
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
+COUNT_CAP = 10_000
+"""Counts stop here ("10,000件以上"): exact counts of huge result sets cost more than they tell."""
 
 
 def _check_limit(value: int) -> int:
@@ -28,9 +30,17 @@ class PageRequest:
     limit: int = field(default=50, converter=_check_limit)
     cursor: str | None = None
     sort: str | None = None
+    count: bool = False
+    """Also count the matching rows (up to COUNT_CAP), for "123件" above a list."""
 
 
 @frozen
 class Page(Generic[T]):
     items: Sequence[T]
     next_cursor: str | None = None
+    total: int | None = None
+    """How many rows match, when the request asked to count; COUNT_CAP + 1 means "more than COUNT_CAP"."""
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total is not None and self.total > COUNT_CAP

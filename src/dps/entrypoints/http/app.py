@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -52,7 +53,23 @@ from dps.entrypoints.http.deps import (
 from dps.entrypoints.http.errors import exception_handlers
 from dps.entrypoints.http.request_log import RequestContextMiddleware, ResponseHook
 from dps.entrypoints.http.sessions import SessionCookies
-from dps.entrypoints.http.ui import account, home, login, records
+from dps.entrypoints.http.ui import (
+    account,
+    accounts_pages,
+    activities_pages,
+    budgets_pages,
+    campaigns_pages,
+    home,
+    leads_pages,
+    login,
+    lookups,
+    mobile_pages,
+    notifications_pages,
+    opportunities_pages,
+    persons_pages,
+    search_pages,
+)
+from dps.entrypoints.http.ui.pages import SALES_DEPS_STATE
 
 HERE = Path(__file__).parent
 API_VERSION = "0.1.0"
@@ -97,13 +114,20 @@ def api_router() -> Router:
     )
 
 
+UI_PAGES = (
+    accounts_pages, persons_pages, opportunities_pages, activities_pages, leads_pages, campaigns_pages,
+    budgets_pages, notifications_pages, search_pages, mobile_pages, lookups,
+)
+"""Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
+
+
 def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[
             login.login_page, login.login_submit, login.logout, home.home,
             account.password_page, account.password_submit, account.tokens_page, account.tokens_submit,
-            *records.ROUTES,
+            *(handler for module in UI_PAGES for handler in module.ROUTES),
         ],
         dependencies={"principal": Provide(page_principal, sync_to_thread=False)},
         include_in_schema=False,
@@ -138,5 +162,6 @@ def create_app(container: ContainerLike, *, debug: bool = False) -> Litestar:
             }),
         ),
         logging_config=None,
+        state=State({SALES_DEPS_STATE: getattr(container, "sales_deps", lambda: None)()}),
         debug=debug,
     )

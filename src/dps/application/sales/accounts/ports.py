@@ -31,6 +31,7 @@ class AccountQuery:
     industry_code: str | None = None
     parent_account_id: UUID | None = None
     group_id: UUID | None = None
+    corporate_number: str | None = None
     custom_fields: Mapping[str, str] = field(factory=dict)
 
 

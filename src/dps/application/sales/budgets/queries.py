@@ -63,7 +63,10 @@ class ListBudgets:
         with self._d.uow(principal.tenant_id) as uow:
             found = uow.budgets.search(filter_of(uow, query), page)
             labels = _labels(uow, found.items)
-            return Page(items=[BudgetView(b, labels[b.id]) for b in found.items], next_cursor=found.next_cursor)
+            return Page(
+                items=[BudgetView(b, labels[b.id]) for b in found.items], next_cursor=found.next_cursor,
+                total=found.total,
+            )
 
 
 class ResolveBudgetTarget:

@@ -13,20 +13,11 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from litestar import Request, get
+from litestar import Request
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.sales.accounts.queries import GetAccount
-from dps.application.sales.activities.queries import GetActivity
-from dps.application.sales.budgets.queries import GetBudget
-from dps.application.sales.campaigns.queries import ViewCampaign
-from dps.application.sales.deps import SalesDeps
-from dps.application.sales.leads.queries import ViewLead
-from dps.application.sales.opportunities.queries import GetOpportunity
-from dps.application.sales.persons.cards import ListBusinessCards
-from dps.application.sales.persons.queries import GetPerson
 from dps.application.shared.errors import NotFound
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.ui.pages import page
@@ -86,91 +77,3 @@ def record_page(
         "me": principal.user_id,
         **context,
     })
-
-
-@get("/accounts/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def account_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = GetAccount(sales_deps)(principal, record_id("account", raw_id))
-    return record_page(request, principal, list_code_lists, "account.html", {
-        "record": detail.account, "detail": detail,
-    })
-
-
-@get("/persons/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def person_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        person_id = record_id("person", raw_id)
-        detail = GetPerson(sales_deps)(principal, person_id)
-        cards = ListBusinessCards(sales_deps)(principal, person_id)
-    return record_page(request, principal, list_code_lists, "person.html", {
-        "record": detail.person, "detail": detail, "cards": cards,
-    })
-
-
-@get("/opportunities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def opportunity_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = GetOpportunity(sales_deps)(principal, record_id("opportunity", raw_id))
-    return record_page(request, principal, list_code_lists, "opportunity.html", {
-        "record": detail.opportunity, "detail": detail,
-    })
-
-
-@get("/activities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def activity_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        activity = GetActivity(sales_deps)(principal, record_id("activity", raw_id))
-    return record_page(request, principal, list_code_lists, "activity.html", {
-        "record": activity, "status_label": ACTIVITY_STATUS_LABELS.get(activity.status.value, activity.status.value),
-    })
-
-
-@get("/leads/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def lead_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = ViewLead(sales_deps)(principal, record_id("lead", raw_id))
-    return record_page(request, principal, list_code_lists, "lead.html", {"record": detail.lead, "detail": detail})
-
-
-@get("/campaigns/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def campaign_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = ViewCampaign(sales_deps)(principal, record_id("campaign", raw_id))
-    return record_page(request, principal, list_code_lists, "campaign.html", {
-        "record": detail.campaign, "detail": detail,
-    })
-
-
-@get("/budgets/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def budget_page(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        view = GetBudget(sales_deps)(principal, record_id("budget", raw_id))
-    return record_page(request, principal, list_code_lists, "budget.html", {
-        "record": view.budget, "target": view.target,
-    })
-
-
-ROUTES = (account_page, person_page, opportunity_page, activity_page, lead_page, campaign_page, budget_page)
-"""The record pages, registered in the UI router."""

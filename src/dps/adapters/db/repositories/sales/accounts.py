@@ -195,7 +195,8 @@ class SqlAccountRepository(TenantScoped, AccountRepository):
             where.append(t.c.owner_id == query.owner_id)
         if query.staff_id is not None:
             where.append(staff_filter(t, RecordType.ACCOUNT, query.staff_id))
-        for column in ("account_type_code", "transaction_status_code", "industry_code", "parent_account_id"):
+        for column in ("account_type_code", "transaction_status_code", "industry_code", "parent_account_id",
+                       "corporate_number"):
             if (value := getattr(query, column)) is not None:
                 where.append(t.c[column] == value)
         if query.group_id is not None:

@@ -116,7 +116,7 @@ class SqlBudgetRepository(TenantScoped, BudgetRepository):
             to_item=lambda r: r, sort_value=lambda r: getattr(r, sort.key),
         )
         items = self._with_lines(list(rows.items))
-        return Page(items=items, next_cursor=rows.next_cursor)
+        return Page(items=items, next_cursor=rows.next_cursor, total=rows.total)
 
     def matching(self, where: BudgetFilter) -> Sequence[Budget]:
         rows = list(self._conn.execute(self._filtered(where).order_by(budgets.c.id)))

@@ -1,0 +1,207 @@
+/* DPS progressive enhancement: every page works without this file; with it, small things get quicker.
+   - [data-copy-url]      copies the record's stable URL (URL取得)
+   - form[data-guard]     warns before leaving with unsaved changes
+   - .lookup[data-lookup] type-ahead picker filling hidden id inputs (single or [data-multiple])
+   - form[data-inline]    posts in the background and swaps the element named by data-target with the
+                          HTML fragment the server answers (comments, likes)
+   - [data-rows]          tables of repeated rows: [data-add-row] clones the <template>, [data-remove-row] drops one
+   - [data-select-all]    checks every row checkbox of its table (bulk actions)
+   - [data-restriction]   shows the allow-list only when 非公開 is checked */
+(function () {
+  "use strict";
+
+  function csrfToken(form) {
+    var input = form && form.querySelector('input[name="_csrf_token"]');
+    return input ? input.value : "";
+  }
+
+  function onCopyUrl(button) {
+    var url = new URL(button.getAttribute("data-copy-url"), window.location.href).href;
+    var done = function () {
+      button.setAttribute("data-copied", "true");
+      var note = button.getAttribute("data-copied-text");
+      if (note) { button.title = note; }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, function () { window.prompt("URL", url); });
+    } else {
+      var field = document.createElement("textarea");
+      field.value = url; document.body.appendChild(field); field.select();
+      try { document.execCommand("copy"); done(); } catch (e) { window.prompt("URL", url); }
+      document.body.removeChild(field);
+    }
+  }
+
+  function guard(form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = form.getAttribute("data-guard") || ""; }
+    });
+  }
+
+  function lookup(box) {
+    var input = box.querySelector("input[type=search], input[type=text]");
+    var name = box.getAttribute("data-name");
+    var multiple = box.hasAttribute("data-multiple");
+    var list = document.createElement("ul");
+    list.className = "lookup-results"; list.setAttribute("role", "listbox"); list.hidden = true;
+    box.appendChild(list);
+    var timer = null;
+    function params() {
+      var url = new URL(box.getAttribute("data-lookup"), window.location.href);
+      url.searchParams.set("q", input.value);
+      var dep = box.getAttribute("data-depends");
+      if (dep) {
+        var other = document.querySelector('input[name="' + dep + '"]');
+        if (other && other.value) { url.searchParams.set(dep, other.value); }
+      }
+      return url;
+    }
+    function choose(item) {
+      if (multiple) {
+        var chips = box.querySelector(".chips");
+        if (!chips.querySelector('input[value="' + item.id + '"]')) {
+          var chip = document.createElement("span");
+          chip.className = "chip";
+          chip.textContent = item.label + " ";
+          var hidden = document.createElement("input");
+          hidden.type = "hidden"; hidden.name = name; hidden.value = item.id;
+          var remove = document.createElement("button");
+          remove.type = "button"; remove.className = "chip-remove"; remove.textContent = "×";
+          remove.setAttribute("aria-label", "remove");
+          chip.appendChild(hidden); chip.appendChild(remove); chips.appendChild(chip);
+        }
+        input.value = "";
+      } else {
+        box.querySelector('input[type=hidden][name="' + name + '"]').value = item.id;
+        input.value = item.label;
+      }
+      list.hidden = true;
+      box.dispatchEvent(new CustomEvent("dps:chosen", { bubbles: true, detail: item }));
+      input.form && input.form.dispatchEvent(new Event("input"));
+    }
+    function show(items) {
+      list.innerHTML = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option"); li.tabIndex = -1;
+        li.textContent = item.label;
+        if (item.detail) {
+          var small = document.createElement("small"); small.textContent = " " + item.detail; li.appendChild(small);
+        }
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item); });
+        li.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); choose(item); } });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+    }
+    input.addEventListener("input", function () {
+      if (!multiple) {
+        var hidden = box.querySelector('input[type=hidden][name="' + name + '"]');
+        if (hidden) { hidden.value = ""; }
+      }
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch(params(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; }).then(show, function () { show([]); });
+      }, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && !list.hidden && list.firstChild) { e.preventDefault(); list.firstChild.focus(); }
+      if (e.key === "Escape") { list.hidden = true; }
+    });
+    list.addEventListener("keydown", function (e) {
+      var current = document.activeElement;
+      if (e.key === "ArrowDown" && current.nextSibling) { e.preventDefault(); current.nextSibling.focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (current.previousSibling || input).focus(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
+    box.addEventListener("click", function (e) {
+      if (e.target.classList.contains("chip-remove")) { e.target.parentNode.remove(); }
+    });
+  }
+
+  function inline(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      var target = document.querySelector(form.getAttribute("data-target"));
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch", Accept: "text/html" }
+      }).then(function (response) {
+        return response.text().then(function (html) {
+          if (!response.ok && !html) { throw new Error(String(response.status)); }
+          if (target) {
+            var holder = document.createElement("div");
+            holder.innerHTML = html.trim();
+            var fresh = holder.firstElementChild;
+            if (fresh) { target.replaceWith(fresh); init(fresh); }
+          }
+        });
+      }).catch(function () { form.submit(); }).finally(function () { if (button) { button.disabled = false; } });
+    });
+  }
+
+  function rows(table) {
+    var template = table.querySelector("template");
+    var body = table.querySelector("tbody");
+    var counter = body.querySelectorAll("tr").length;
+    table.addEventListener("click", function (e) {
+      var target = e.target.closest("[data-add-row], [data-remove-row]");
+      if (!target) { return; }
+      e.preventDefault();
+      if (target.hasAttribute("data-add-row")) {
+        var html = template.innerHTML.replace(/__i__/g, String(counter++));
+        var holder = document.createElement("tbody");
+        holder.innerHTML = html.trim();
+        var row = holder.firstElementChild;
+        body.appendChild(row); init(row);
+      } else {
+        target.closest("tr").remove();
+      }
+      var form = table.closest("form");
+      if (form) { form.dispatchEvent(new Event("input")); }
+    });
+  }
+
+  function selectAll(box) {
+    box.addEventListener("change", function () {
+      var scope = box.closest("form") || document;
+      scope.querySelectorAll('input[type=checkbox][name="' + (box.getAttribute("data-select-all") || "ids") + '"]')
+        .forEach(function (c) { c.checked = box.checked; });
+    });
+  }
+
+  function restriction(fieldset) {
+    var check = fieldset.querySelector('input[name="is_restricted"]');
+    var list = fieldset.querySelector(".allow-list");
+    if (!check || !list) { return; }
+    var sync = function () { list.hidden = !check.checked; };
+    check.addEventListener("change", sync); sync();
+  }
+
+  function each(root, selector, fn) {
+    if (root.matches && root.matches(selector)) { fn(root); }
+    root.querySelectorAll(selector).forEach(fn);
+  }
+
+  function init(root) {
+    each(root, "form[data-guard]", guard);
+    each(root, ".lookup[data-lookup]", lookup);
+    each(root, "form[data-inline]", inline);
+    each(root, "[data-rows]", rows);
+    each(root, "[data-select-all]", selectAll);
+    each(root, "[data-restriction]", restriction);
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-copy-url]");
+    if (button) { e.preventDefault(); onCopyUrl(button); }
+  });
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+})();
