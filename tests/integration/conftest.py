@@ -37,8 +37,10 @@ def _pg_unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_url(worker_id: str) -> Iterator[str]:
-    """A fresh database for this test session and worker, dropped at the end."""
+def pg_url() -> Iterator[str]:
+    """A fresh database for this test session and worker, dropped at the end (works with and
+    without xdist: `-p no:xdist` has no `worker_id` fixture)."""
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"dps_test_{worker_id}_{uuid.uuid4().hex[:8]}"
     try:
         admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
