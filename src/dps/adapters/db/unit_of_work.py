@@ -28,6 +28,7 @@ from dps.adapters.db.repositories.sales.likes import SqlLikeRepository
 from dps.adapters.db.repositories.sales.notifications import SqlNotificationRepository
 from dps.adapters.db.repositories.sales.opportunities import SqlOpportunityRepository
 from dps.adapters.db.repositories.sales.persons import SqlPersonRepository
+from dps.adapters.db.repositories.sales.portal import SqlPortalReader
 from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
@@ -256,6 +257,10 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     @property
     def record_people(self) -> SqlRecordPeopleRepository:
         return self._repo(SqlRecordPeopleRepository)
+
+    @property
+    def portal(self) -> SqlPortalReader:
+        return self._repo(SqlPortalReader)
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

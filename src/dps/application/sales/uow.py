@@ -20,6 +20,7 @@ from dps.application.sales.collaboration.ports import (
 from dps.application.sales.leads.ports import LeadRepository
 from dps.application.sales.opportunities.ports import OpportunityRepository
 from dps.application.sales.persons.ports import BusinessCardRepository, PersonRepository
+from dps.application.sales.portal.ports import PortalReader
 from dps.application.sales.products.ports import ProductRepository
 from dps.application.sales.record_people_ports import RecordPeopleRepository
 from dps.application.sales.records import RecordAccessReader
@@ -58,3 +59,5 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     def notifications(self) -> NotificationRepository: ...
     @property
     def record_people(self) -> RecordPeopleRepository: ...
+    @property
+    def portal(self) -> PortalReader: ...

@@ -93,7 +93,7 @@ def page(
             "path": request.url.path,
             **(context or {}),
         },
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",  # litestar appends "; charset=utf-8"
     )
 
 
