@@ -1,5 +1,81 @@
-"""Labels of the opportunities screens."""
+"""Labels of the opportunities screens (S6 案件)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    "opp.title": ("案件", "Opportunities"),
+    "opp.kind": ("案件", "Opportunity"),
+    "opp.new_title": ("案件の新規登録", "New opportunity"),
+    "opp.edit_title": ("案件の編集", "Edit opportunity"),
+    "opp.copy_title": ("案件のコピー", "Copy of an opportunity"),
+    "opp.copy_note": (
+        "元の案件の内容（商品明細・競合・自社担当者・関係者・公開範囲・拡張項目）を引き継ぎます。コメント・ライク！・添付ファイルは引き継ぎません",
+        "The content of the original (product lines, competitors, staff, relations, visibility, custom fields) "
+        "comes along; comments, likes and attachments do not",
+    ),
+    # fields
+    "opp.name": ("案件名", "Name"),
+    "opp.account": ("取引先", "Account"),
+    "opp.campaign": ("キャンペーン", "Campaign"),
+    "opp.stage": ("商談ステージ", "Stage"),
+    "opp.certainty": ("確度", "Certainty"),
+    "opp.status": ("状況", "Status"),
+    "opp.open": ("進行中", "Open"),
+    "opp.closed": ("クローズ", "Closed"),
+    "opp.any": ("すべて", "All"),
+    "opp.expected_order_date": ("受注予定日", "Expected order date"),
+    "opp.expected_sales_date": ("売上予定日", "Expected sales date"),
+    "opp.expected_amount": ("見込金額", "Expected amount"),
+    "opp.order_amount": ("受注金額", "Order amount"),
+    "opp.ordered_on": ("受注日", "Ordered on"),
+    "opp.lost_reason": ("失注理由", "Lost reason"),
+    "opp.description": ("説明", "Description"),
+    "opp.next_action": ("次回アクション", "Next action"),
+    "opp.next_action_on": ("次回アクション日", "Next action on"),
+    "opp.owner": ("所有者", "Owner"),
+    "opp.source_lead": ("元のリード", "Source lead"),
+    # search panel
+    "opp.date_from": ("受注予定日（から）", "Expected order date from"),
+    "opp.date_to": ("受注予定日（まで）", "Expected order date to"),
+    "opp.amount_min": ("見込金額（以上）", "Expected amount from"),
+    "opp.amount_max": ("見込金額（以下）", "Expected amount to"),
+    # product lines
+    "opp.lines": ("商品", "Products"),
+    "opp.line_no": ("#", "#"),
+    "opp.product": ("商品名", "Product"),
+    "opp.quantity": ("数量", "Quantity"),
+    "opp.unit_price": ("単価", "Unit price"),
+    "opp.discount": ("値引", "Discount"),
+    "opp.amount": ("金額", "Amount"),
+    "opp.line_notes": ("備考", "Notes"),
+    "opp.lines_total": ("合計", "Total"),
+    "opp.no_lines": ("商品明細はありません", "No product lines"),
+    # competitors
+    "opp.competitors": ("競合", "Competitors"),
+    "opp.competitor": ("競合先", "Competitor"),
+    "opp.competitor_product": ("競合商品", "Their product"),
+    "opp.competitor_price": ("提示価格", "Their price"),
+    "opp.strengths": ("強み", "Strengths"),
+    "opp.weaknesses": ("弱み", "Weaknesses"),
+    "opp.result": ("結果", "Result"),
+    "opp.result_won": ("勝", "Won"),
+    "opp.result_lost": ("負", "Lost"),
+    "opp.no_competitors": ("競合は登録されていません", "No competitors"),
+    # related
+    "opp.activities": ("活動", "Activities"),
+    "opp.no_activities": ("まだ活動がありません", "No activities yet"),
+    "opp.add_activity": ("活動を登録", "Register an activity"),
+    "opp.activity_date": ("日付", "Date"),
+    "opp.activity_subject": ("件名", "Subject"),
+    "opp.activity_status": ("区分", "Status"),
+    "opp.role": ("役割", "Role"),
+    "opp.person": ("パーソン", "Person"),
+    "opp.file_name": ("ファイル名", "File name"),
+    "opp.file_size": ("サイズ", "Size"),
+    "opp.uploaded": ("登録日時", "Uploaded"),
+    "opp.status_planned": ("予定", "Planned"),
+    "opp.status_done": ("実績", "Done"),
+    "opp.status_cancelled": ("中止", "Cancelled"),
+    "opp.hidden_account": ("（参照できない取引先）", "(an account you cannot see)"),
+    "opp.line_error": ("この行を確認してください", "Check this row"),
+}
