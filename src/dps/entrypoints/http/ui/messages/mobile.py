@@ -1,5 +1,77 @@
-"""Labels of the mobile screens."""
+"""Labels of the mobile screens (M1-M5, under /m)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    # chrome
+    "mobile.tabs": ("モバイルメニュー", "Mobile menu"),
+    "mobile.pc_site": ("PC版", "PC site"),
+    "mobile.more": ("もっと見る", "More"),
+    "mobile.search_placeholder": ("キーワードで検索", "Search by keyword"),
+    "mobile.show_all": ("すべて表示", "Show all"),
+    "mobile.filtered": ("絞り込み中", "Filtered"),
+    "mobile.clear_filter": ("解除", "Clear"),
+    # activities (M1)
+    "mobile.activity.new": ("活動を登録", "Register an activity"),
+    "mobile.activity.empty": ("まだ活動がありません。", "No activities yet."),
+    "mobile.activity.status": ("状態", "Status"),
+    "mobile.activity.status.done": ("実績", "Done"),
+    "mobile.activity.status.planned": ("予定", "Planned"),
+    "mobile.activity.status.cancelled": ("中止", "Cancelled"),
+    "mobile.activity.account": ("取引先", "Account"),
+    "mobile.activity.opportunity": ("案件", "Opportunity"),
+    "mobile.activity.kind": ("活動種別", "Kind"),
+    "mobile.activity.date": ("活動日", "Date"),
+    "mobile.activity.starts_at": ("開始時刻", "Start"),
+    "mobile.activity.ends_at": ("終了時刻", "End"),
+    "mobile.activity.subject": ("件名", "Subject"),
+    "mobile.activity.content": ("内容", "Content"),
+    "mobile.activity.owner": ("担当者", "Owner"),
+    "mobile.activity.progress": ("案件を更新", "Update the opportunity"),
+    "mobile.activity.progress_hint": (
+        "実績の活動を保存すると、選んだ案件もこの内容で更新されます",
+        "Saving an actual activity also updates the chosen opportunity with these values",
+    ),
+    "mobile.activity.saved": ("活動を登録しました", "The activity was registered"),
+    "mobile.comment.body": ("コメント", "Comment"),
+    "mobile.comment.empty": ("まだコメントがありません", "No comments yet"),
+    "mobile.like.count": ("ライク！の数", "Likes"),
+    # opportunities (M2)
+    "mobile.opp.new": ("案件を登録", "Register an opportunity"),
+    "mobile.opp.empty": ("まだ案件がありません。", "No opportunities yet."),
+    "mobile.opp.name": ("案件名", "Opportunity name"),
+    "mobile.opp.account": ("取引先", "Account"),
+    "mobile.opp.stage": ("商談ステージ", "Stage"),
+    "mobile.opp.certainty": ("確度", "Certainty"),
+    "mobile.opp.expected_order_date": ("受注予定日", "Expected order date"),
+    "mobile.opp.expected_amount": ("受注予定金額", "Expected amount"),
+    "mobile.opp.description": ("案件概要", "Description"),
+    "mobile.opp.next_action": ("次回アクション", "Next action"),
+    "mobile.opp.activities": ("活動", "Activities"),
+    # accounts (M3)
+    "mobile.acct.empty": ("該当する取引先がありません。", "No matching accounts."),
+    "mobile.acct.name": ("取引先名", "Account name"),
+    "mobile.acct.corporate_number": ("法人番号", "Corporate number"),
+    "mobile.acct.address": ("住所", "Address"),
+    "mobile.acct.phone": ("電話番号", "Phone"),
+    "mobile.acct.url": ("Webサイト", "Website"),
+    "mobile.acct.persons": ("パーソン", "Persons"),
+    "mobile.acct.opportunities": ("案件", "Opportunities"),
+    "mobile.acct.activities": ("活動", "Activities"),
+    # persons (M4)
+    "mobile.person.empty": ("該当するパーソンがありません。", "No matching persons."),
+    "mobile.person.name": ("氏名", "Name"),
+    "mobile.person.account": ("取引先", "Account"),
+    "mobile.person.department": ("部署", "Department"),
+    "mobile.person.title": ("役職", "Title"),
+    "mobile.person.phone": ("電話番号", "Phone"),
+    "mobile.person.mobile": ("携帯電話", "Mobile phone"),
+    "mobile.person.email": ("メール", "E-mail"),
+    "mobile.person.address": ("住所", "Address"),
+    "mobile.person.retired": ("退職", "Retired"),
+    "mobile.person.activities": ("活動", "Activities"),
+    # notifications (M5)
+    "mobile.notice.empty": ("通知はありません", "No notifications"),
+    "mobile.notice.unread_only": ("未読のみ", "Unread only"),
+    "mobile.notice.unread": ("未読", "Unread"),
+}
