@@ -119,9 +119,11 @@ def test_an_actual_activity_from_the_phone_moves_its_opportunity_on(
     assert "見積提出の訪問" in opportunity_page  # its activities
 
 
-def test_without_the_version_the_current_one_is_used_and_a_plan_leaves_the_opportunity(
+def test_without_the_version_the_form_comes_back_to_confirm_and_a_plan_leaves_the_opportunity(
     client: TestClient[Any], world: World, sales: dict[str, dict[str, Any]]
 ) -> None:
+    """No silent overwrite: an update sent without the version it was made against is not applied;
+    the form returns (422) with the opportunity's current version, and saving again applies it."""
     o = sales["opportunity"]
     log_in(client, "alice", PASSWORD)
     token = csrf_token(client, "/m/activities/new")
@@ -132,9 +134,16 @@ def test_without_the_version_the_current_one_is_used_and_a_plan_leaves_the_oppor
     assert plan.status_code == 303, plan.text
     assert _api(client, _auth(world, "alice"), f"opportunities/{o['id']}")["stage_code"] == "20"
 
-    done = client.post("/m/activities/new", data=_entry(sales, token, **{"opportunity_update.expected_version": ""}),
-                       follow_redirects=False)
-    assert done.status_code == 303, done.text
+    blind = client.post("/m/activities/new", data=_entry(sales, token, **{"opportunity_update.expected_version": ""}),
+                        follow_redirects=False)
+    assert blind.status_code == 422, blind.text
+    current = _api(client, _auth(world, "alice"), f"opportunities/{o['id']}")
+    assert current["stage_code"] == "20"
+    assert f'name="opportunity_update.expected_version" value="{current["version"]}"' in blind.text
+
+    confirmed = client.post("/m/activities/new", data=_entry(
+        sales, token, **{"opportunity_update.expected_version": str(current["version"])}), follow_redirects=False)
+    assert confirmed.status_code == 303, confirmed.text
     assert _api(client, _auth(world, "alice"), f"opportunities/{o['id']}")["stage_code"] == "30"
 
 

@@ -214,7 +214,7 @@ def _progress(
     form: FieldReader, principal: Principal, sales_deps: SalesDeps, opportunity_id: UUID | None, status: str,
 ) -> OpportunityProgress | None:
     """案件を更新: only for an actual activity on an opportunity, and only when a field is filled in.
-    Without the version the form was filled at (no script ran), the opportunity's current one is used."""
+    Without the version the form was filled at (no script ran), the form comes back to be confirmed."""
     stage = form.text(f"{PROGRESS}.stage_code")
     certainty = form.text(f"{PROGRESS}.certainty_code")
     order_date = form.date(f"{PROGRESS}.expected_order_date")
@@ -224,11 +224,18 @@ def _progress(
     if opportunity_id is None or status != "done" or all(v is None for v in given) or form.errors:
         return None
     if version is None:
+        # No version came with the form (no script ran): never overwrite blindly. Show the form again
+        # with the version read now, so the user confirms against the opportunity as it stands.
         detail = _optional(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
         if detail is None:
             form.errors["opportunity_id"] = "案件が見つかりません / no such opportunity"
             return None
-        version = detail.opportunity.version
+        form.values[f"{PROGRESS}.expected_version"] = str(detail.opportunity.version)
+        form.errors[f"{PROGRESS}.stage_code"] = (
+            "案件の現在の内容を確認してから、もう一度保存してください"
+            " / check the opportunity as it stands now, then save again"
+        )
+        return None
     return OpportunityProgress(
         expected_version=version, stage_code=stage, certainty_code=certainty, expected_order_date=order_date,
         expected_amount=amount,
