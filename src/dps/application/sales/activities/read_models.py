@@ -45,3 +45,7 @@ class ActivityListItem:
     updated_at: datetime
     is_restricted: bool
     custom_fields: Mapping[str, Any]
+    account_name: str | None = None
+    """The account's name where the viewer may see the account (lists show it as the link text)."""
+    opportunity_name: str | None = None
+    """The opportunity's name (an activity is listed only to those who see its opportunity, R6)."""

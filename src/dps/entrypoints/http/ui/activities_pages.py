@@ -1,30 +1,737 @@
-"""活動 screens (activities): list, detail, forms."""
+"""活動 screens (S7): the list, the detail with its comment / ライク！ stream, and the forms (new, edit,
+copy). An actual activity on an opportunity may move the opportunity on (stage, certainty, expected
+order date and amount) in the same transaction as the activity is saved (活動報告).
+
+The stream's forms post normally (303 back to the detail, no JavaScript needed); dps.js posts them in
+the background with ``X-Requested-With: fetch`` and swaps ``#stream`` with the fragment answered here.
+Light users read, comment and like; every write control is hidden from them and the use cases refuse
+their writes (403)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
-from litestar import Request, get
-from litestar.response import Template
+from attrs import frozen
+from litestar import Request, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.sales.activities.queries import GetActivity
+from dps.application.catalog.custom_fields import ListCustomFields
+from dps.application.directory.groups import ListPublicGroups
+from dps.application.directory.organizations import ListOrganizations
+from dps.application.directory.users import ListUsers
+from dps.application.sales.accounts.queries import GetAccount
+from dps.application.sales.activities.change import DeleteActivity, UpdateActivity
+from dps.application.sales.activities.commands import (
+    CreateActivityCommand,
+    DeleteActivityCommand,
+    OpportunityProgress,
+    SavedActivity,
+    SearchActivitiesQuery,
+    UpdateActivityCommand,
+)
+from dps.application.sales.activities.ports import ActivitySearch
+from dps.application.sales.activities.queries import GetActivity, SearchActivities
+from dps.application.sales.activities.register import CreateActivity
+from dps.application.sales.campaigns.queries import ViewCampaign
+from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand, ListComments
+from dps.application.sales.collaboration.likes import LikeIt, ListLikes, UnlikeIt
+from dps.application.sales.collaboration.views import CommentView, LikerView
 from dps.application.sales.deps import SalesDeps
+from dps.application.sales.opportunities.queries import GetOpportunity, SearchOpportunities
+from dps.application.sales.opportunities.read_models import OpportunityListItem, OpportunitySearch
+from dps.application.sales.persons.ports import PersonQuery
+from dps.application.sales.persons.queries import SearchPersons
+from dps.application.shared.errors import Invalid, NotFound
+from dps.application.shared.paging import MAX_PAGE_SIZE, PageRequest
+from dps.domain.catalog.code_lists import CodeList
+from dps.domain.sales.activities import Activity, ActivityStatus
+from dps.domain.sales.likes import LikeTarget
+from dps.domain.sales.opportunities import Opportunity
+from dps.domain.sales.records import RecordType
+from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.ui.records import ACTIVITY_STATUS_LABELS, not_found_page, record_id, record_page
+from dps.domain.visibility.records import Restriction
+from dps.entrypoints.http.ui.formats import zone_of
+from dps.entrypoints.http.ui.forms import FormBody, submit
+from dps.entrypoints.http.ui.listing import Pager, query_values
+from dps.entrypoints.http.ui.messages import Labels
+from dps.entrypoints.http.ui.pages import labels_for, page
+from dps.entrypoints.http.ui.query_form import BAD_CHOICE, FieldReader
+from dps.entrypoints.http.ui.records import code_labels, not_found_page, record_id
+
+T = TypeVar("T")
+Deal = Opportunity | OpportunityListItem
+"""An activity's opportunity, as listed or as loaded (both carry what the 案件を更新 fieldset starts from)."""
+ENTITY = "activity"
+LIST_SORTS = ("activity_date", "updated_at")
+DEFAULT_SORT = "-activity_date"
+STATUSES = tuple(s.value for s in ActivityStatus)
+FORM_STATUSES = (ActivityStatus.PLANNED.value, ActivityStatus.DONE.value)
+"""A new activity is a plan or an actual; an existing one may also be cancelled (中止)."""
+LINK_FILTERS = ("account_id", "opportunity_id", "campaign_id")
+PROGRESS = "opportunity_update"
+PROGRESS_FIELDS = ("stage_code", "certainty_code", "expected_order_date", "expected_amount")
+COMMENT_PAGE = 200
+LIKERS_PAGE = 50
+FETCH_HEADER = "x-requested-with"
+CUSTOM_PREFIX = "cf."
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _quiet(load: Callable[[], T]) -> T | None:
+    """A linked record the viewer may not see (or that is gone) is simply not shown."""
+    try:
+        return load()
+    except NotFound:
+        return None
+
+
+def _is_fetch(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get(FETCH_HEADER, "").lower() == "fetch"
+
+
+def _ensure_writer(principal: Principal) -> None:
+    """Forms are for full users; the use cases refuse a light user's post anyway (403)."""
+    if not principal.can_write_records:
+        raise PermissionDeniedException()
+
+
+def _options(code_list: CodeList | None, keep: str | None = None) -> list[tuple[str, str]]:
+    """(code, label) of a code list's active values, plus the value the record holds if retired."""
+    if code_list is None:
+        return [(keep, keep)] if keep else []
+    found = [(v.code, v.label_ja) for v in code_list.active()]
+    if keep and all(code != keep for code, _ in found):
+        retired = code_list.value(keep)
+        found.append((keep, retired.label_ja if retired else keep))
+    return found
+
+
+def _code_lists(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, CodeList]:
+    return {c.key: c for c in list_code_lists(principal)}
+
+
+def _user_names(principal: Principal, list_users: ListUsers) -> dict[UUID, str]:
+    """Every user's name, read once per page (owners, attendees, allow-lists: no query per row)."""
+    return {u.id: u.name for u in list_users(principal, include_inactive=True)}
+
+
+def _status_label(labels: Labels, status: str) -> str:
+    return labels.pair(f"act.status.{status}")
+
+
+# --- list ---------------------------------------------------------------------------------------
+
+
+def _search_of(reader: FieldReader) -> ActivitySearch:
+    statuses = reader.all("status")
+    if any(s not in STATUSES for s in statuses):
+        reader.errors["status"] = BAD_CHOICE
+    return ActivitySearch(
+        q=reader.text("q") or "", statuses=tuple(ActivityStatus(s) for s in statuses if s in STATUSES),
+        kind_codes=reader.all("kind_code"), date_from=reader.date("date_from"), date_to=reader.date("date_to"),
+        mine=reader.flag("mine"), person_id=reader.uuid("person_id"), lead_id=reader.uuid("lead_id"),
+        account_id=reader.uuid("account_id"), opportunity_id=reader.uuid("opportunity_id"),
+        campaign_id=reader.uuid("campaign_id"),
+    )
+
+
+@get("/activities", include_in_schema=False, sync_to_thread=True)
+def activities_list(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers,
+) -> Template:
+    reader = FieldReader(request.query_params)
+    pager = Pager.of(request.query_params, sorts=LIST_SORTS, default_sort=DEFAULT_SORT)
+    search = _search_of(reader)
+    if not reader.errors:
+        found = SearchActivities(sales_deps)(principal, SearchActivitiesQuery(search=search,
+                                                                              page=pager.page_request()))
+        pager = pager.with_page(found)
+    lists = _code_lists(principal, list_code_lists)
+    rows = pager.items
+    link_names = {
+        "account_id": next((r.account_name for r in rows if r.account_name), None),
+        "opportunity_id": next((r.opportunity_name for r in rows if r.opportunity_name), None),
+    }
+    return page(request, "activities/list.html", context={
+        "pager": pager, "values": query_values(request.query_params), "errors": reader.errors,
+        "labels": code_labels(principal, list_code_lists),
+        "kind_options": _options(lists.get("activity_kind")),
+        "statuses": STATUSES, "users": _user_names(principal, list_users),
+        "link_filters": [(name, pager.filter_value(name), link_names.get(name))
+                         for name in LINK_FILTERS if pager.filter_value(name)],
+    })
+
+
+# --- detail and stream --------------------------------------------------------------------------
+
+
+@frozen
+class Stream:
+    """The stream card: the comments (oldest first), the like count, whether I like it, who does."""
+
+    activity_id: UUID
+    comments: Sequence[CommentView]
+    like_count: int
+    liked_by_me: bool
+    likers: Sequence[LikerView]
+    error: str | None = None
+    body: str = ""
+
+
+def _stream(deps: SalesDeps, principal: Principal, activity_id: UUID, *, error: str | None = None,
+            body: str = "") -> Stream:
+    comments = ListComments(deps)(principal, RecordType.ACTIVITY, activity_id, PageRequest(limit=COMMENT_PAGE))
+    likes = ListLikes(deps)(principal, LikeTarget(RecordType.ACTIVITY, activity_id), PageRequest(limit=LIKERS_PAGE))
+    return Stream(activity_id=activity_id, comments=comments.items, like_count=likes.count,
+                  liked_by_me=likes.liked_by_me, likers=likes.items, error=error, body=body)
+
+
+@frozen
+class Links:
+    """The names of the records an activity links to (None: gone or hidden from the viewer)."""
+
+    account: str | None = None
+    opportunity: str | None = None
+    campaign: str | None = None
+    persons: Mapping[UUID, str] = {}
+    deal: Deal | None = None
+
+
+def _persons_met(deps: SalesDeps, principal: Principal, account_id: UUID | None,
+                 person_ids: Iterable[UUID]) -> tuple[dict[UUID, str], str | None]:
+    """Names of the persons met, read in one search over the account's persons, and the account's
+    name as that search shows it (None: hidden from the viewer, or no persons to look for)."""
+    wanted = set(person_ids)
+    if not wanted or account_id is None:
+        return {}, None
+    found = SearchPersons(deps)(principal, PersonQuery(account_id=account_id), PageRequest(limit=MAX_PAGE_SIZE))
+    names = {p.id: p.full_name for p in found.items if p.id in wanted}
+    return names, next((p.account_name for p in found.items if p.account_name), None)
+
+
+def _links(deps: SalesDeps, principal: Principal, activity: Activity) -> Links:
+    """The linked records' names in a fixed number of reads: the opportunity from its account's
+    opportunity list (with the account's name), the persons from the account's person list, and the
+    account or the opportunity on their own only when those lists did not have them."""
+    account_id, opportunity_id, campaign_id = activity.account_id, activity.opportunity_id, activity.campaign_id
+    deal: Deal | None = None
+    account_name: str | None = None
+    if opportunity_id is not None:
+        if account_id is not None:
+            deals = SearchOpportunities(deps)(principal, OpportunitySearch(account_id=account_id),
+                                              PageRequest(limit=MAX_PAGE_SIZE))
+            listed = next((o for o in deals.items if o.id == opportunity_id), None)
+            if listed is not None:
+                deal, account_name = listed, listed.account_name
+        if deal is None:
+            detail = _quiet(lambda: GetOpportunity(deps)(principal, opportunity_id))
+            if detail is not None:
+                deal = detail.opportunity
+                account_name = detail.account_name if detail.opportunity.account_id == account_id else None
+    persons, listed_account = _persons_met(deps, principal, account_id, activity.person_ids)
+    account_name = account_name or listed_account
+    if account_id is not None and account_name is None:
+        account = _quiet(lambda: GetAccount(deps)(principal, account_id))
+        account_name = account.account.name if account else None
+    campaign = _quiet(lambda: ViewCampaign(deps)(principal, campaign_id)) if campaign_id else None
+    return Links(account=account_name, opportunity=deal.name if deal else None,
+                 campaign=campaign.campaign.name if campaign else None, persons=persons, deal=deal)
+
+
+def _load(deps: SalesDeps, principal: Principal, raw_id: str) -> Activity:
+    with not_found_page():
+        return GetActivity(deps)(principal, record_id(ENTITY, raw_id))
+
+
+def _detail(
+    request: Request[Any, Any, Any], principal: Principal, deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers, activity: Activity, stream: Stream, status_code: int = 200,
+) -> Template:
+    definitions = ListCustomFields(uow=deps.uow)(principal, ENTITY) if activity.custom_fields else ()
+    return page(request, "activities/detail.html", status_code=status_code, context={
+        "record": activity, "stream": stream, "links": _links(deps, principal, activity),
+        "labels": code_labels(principal, list_code_lists), "users": _user_names(principal, list_users),
+        "status_label": _status_label(labels_for(principal), activity.status.value),
+        "custom": [(d.label_ja, activity.custom_fields.get(d.key)) for d in definitions
+                   if d.key in activity.custom_fields],
+        "me": principal.user_id,
+    })
 
 
 @get("/activities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def activity_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
 ) -> Template:
+    activity = _load(sales_deps, principal, raw_id)
+    return _detail(request, principal, sales_deps, list_code_lists, list_users, activity,
+                   _stream(sales_deps, principal, activity.id))
+
+
+def _stream_answer(
+    request: Request[Any, Any, Any], principal: Principal, deps: SalesDeps, activity_id: UUID,
+    *, error: str | None = None, body: str = "",
+) -> Template | Redirect:
+    """After a comment or like: the stream fragment for dps.js, else back to the detail (303)."""
+    if _is_fetch(request):
+        stream = _stream(deps, principal, activity_id, error=error, body=body)
+        return page(request, "activities/_stream.html", status_code=422 if error else 200,
+                    context={"stream": stream})
+    return Redirect(f"/activities/{activity_id}#stream", status_code=303)
+
+
+@post("/activities/{raw_id:str}/comments", include_in_schema=False, sync_to_thread=True)
+def activity_comment(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
+) -> Template | Redirect:
     with not_found_page():
-        activity = GetActivity(sales_deps)(principal, record_id("activity", raw_id))
-    return record_page(request, principal, list_code_lists, "activity.html", {
-        "record": activity, "status_label": ACTIVITY_STATUS_LABELS.get(activity.status.value, activity.status.value),
+        activity_id = record_id(ENTITY, raw_id)
+        body = FieldReader(data).raw("body")
+        try:
+            AddComment(sales_deps)(principal, AddCommentCommand(RecordType.ACTIVITY, activity_id, body))
+        except Invalid as e:
+            error = next(iter(e.errors.values()), e.message)
+            if _is_fetch(request):
+                return _stream_answer(request, principal, sales_deps, activity_id, error=error, body=body)
+            activity = GetActivity(sales_deps)(principal, activity_id)
+            stream = _stream(sales_deps, principal, activity_id, error=error, body=body)
+            return _detail(request, principal, sales_deps, list_code_lists, list_users, activity, stream, 422)
+    return _stream_answer(request, principal, sales_deps, activity_id)
+
+
+@post("/activities/{raw_id:str}/like", include_in_schema=False, sync_to_thread=True)
+def activity_like(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+) -> Template | Redirect:
+    """Toggles my like; the form says which way (`action=like|unlike`) so a double post stays put."""
+    with not_found_page():
+        activity_id = record_id(ENTITY, raw_id)
+        target = LikeTarget(RecordType.ACTIVITY, activity_id)
+        action = FieldReader(data).raw("action")
+        if action not in ("like", "unlike"):
+            liked = ListLikes(sales_deps)(principal, target, PageRequest(limit=1)).liked_by_me
+            action = "unlike" if liked else "like"
+        (UnlikeIt if action == "unlike" else LikeIt)(sales_deps)(principal, target)
+    return _stream_answer(request, principal, sales_deps, activity_id)
+
+
+@post("/activities/{raw_id:str}/delete", include_in_schema=False, sync_to_thread=True)
+def activity_delete(principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps) -> Redirect:
+    reader = FieldReader(data)
+    with not_found_page():
+        DeleteActivity(sales_deps)(principal, DeleteActivityCommand(
+            activity_id=record_id(ENTITY, raw_id), expected_version=reader.integer("version")))
+    return Redirect("/activities", status_code=303)
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+@frozen
+class FormChoices:
+    """What the form's selects offer."""
+
+    kinds: list[tuple[str, str]]
+    purposes: list[tuple[str, str]]
+    results: list[tuple[str, str]]
+    stages: list[tuple[str, str]]
+    certainties: list[tuple[str, str]]
+    organizations: list[tuple[str, str]]
+    groups: list[tuple[str, str]]
+    statuses: list[tuple[str, str]]
+
+
+@frozen
+class FormDeps:
+    """The use cases a form page reads its choices and names with."""
+
+    sales: SalesDeps
+    code_lists: ListCodeLists
+    users: ListUsers
+    organizations: ListOrganizations
+    groups: ListPublicGroups
+
+
+def _choices(principal: Principal, d: FormDeps, values: Mapping[str, Any], *, editing: bool) -> FormChoices:
+    lists = _code_lists(principal, d.code_lists)
+    labels = labels_for(principal)
+
+    def keep(name: str) -> str | None:
+        value = values.get(name)
+        return value if isinstance(value, str) and value else None
+
+    return FormChoices(
+        kinds=_options(lists.get("activity_kind"), keep("kind_code")),
+        purposes=_options(lists.get("activity_purpose"), keep("purpose_code")),
+        results=_options(lists.get("activity_result"), keep("result_code")),
+        stages=_options(lists.get("opportunity_stage")),
+        certainties=_options(lists.get("certainty")),
+        organizations=[(str(o.id), o.name) for o in d.organizations(principal)],
+        groups=[(str(g.id), g.name) for g in d.groups(principal)],
+        statuses=[(s, labels.text(f"act.status.{s}")) for s in (STATUSES if editing else FORM_STATUSES)],
+    )
+
+
+def _ids(values: Mapping[str, Any], name: str) -> list[str]:
+    value = values.get(name)
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value or ()]
+
+
+def _form(
+    request: Request[Any, Any, Any], principal: Principal, d: FormDeps, *, mode: str, values: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None, conflict: Any = None, status_code: int = 200,
+    record: Activity | None = None, cancel: str | None = None,
+) -> Template:
+    """The activity form; multi lookups show the chosen ids by name (users from one list, persons
+    from one search over the account)."""
+    users = _user_names(principal, d.users)
+    account = _uuid(values.get("account_id"))
+    person_ids = [u for u in (_uuid(v) for v in _ids(values, "person_ids")) if u is not None]
+    persons, _ = _persons_met(d.sales, principal, account, person_ids)
+
+    def chosen_users(name: str) -> list[tuple[str, str]]:
+        return [(v, users.get(_uuid(v) or UUID(int=0), v)) for v in _ids(values, name)]
+
+    action = f"/activities/{record.id}/edit" if mode == "edit" and record is not None else "/activities/new"
+    cancel = cancel or (f"/activities/{record.id}" if record is not None else "/activities")
+    return page(request, "activities/form.html", status_code=status_code, context={
+        "mode": mode, "values": values, "errors": dict(errors or {}), "conflict": conflict, "record": record,
+        "action": action, "cancel_href": cancel, "choices": _choices(principal, d, values, editing=mode == "edit"),
+        "definitions": _definitions(d.sales, principal, d.code_lists),
+        "chosen_persons": [(str(p), persons.get(p, str(p))) for p in person_ids],
+        "chosen_attendees": chosen_users("attendee_ids"), "chosen_users": chosen_users("allowed_user_ids"),
     })
 
 
-ROUTES = (activity_page,)
-"""This module's pages, registered in the UI router."""
+@frozen
+class FieldView:
+    """A custom field as `_form.html` shows it."""
+
+    key: str
+    label: str
+    kind: str
+    required: bool
+    choices: tuple[str, ...]
+
+
+def _definitions(deps: SalesDeps, principal: Principal, list_code_lists: ListCodeLists) -> list[FieldView]:
+    definitions = ListCustomFields(uow=deps.uow)(principal, ENTITY)
+    if not definitions:
+        return []
+    lists = _code_lists(principal, list_code_lists)
+    found = []
+    for d in definitions:
+        code_list = lists.get(d.code_list_key or "")
+        choices = tuple(v.code for v in code_list.active()) if code_list else ()
+        found.append(FieldView(key=d.key, label=d.label_ja, kind=d.kind.value, required=d.required,
+                               choices=choices))
+    return found
+
+
+def _uuid(value: Any) -> UUID | None:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _time_text(moment: datetime | None, principal: Principal) -> str:
+    return "" if moment is None else moment.astimezone(zone_of(principal.time_zone)).strftime("%H:%M")
+
+
+def _progress_of_deal(o: Deal) -> dict[str, Any]:
+    """The opportunity's current stage, certainty, date and amount to start the 案件を更新 fieldset from,
+    with the version read and those values as they were (only what the user changes is sent)."""
+    current = (o.stage_code, o.certainty_code or "",
+               o.expected_order_date.isoformat() if o.expected_order_date else "", _amount_text(o.expected_amount))
+    return {
+        f"{PROGRESS}.{name}": value for name, value in zip(PROGRESS_FIELDS, current, strict=True)
+    } | {
+        f"{PROGRESS}.expected_version": str(o.version), f"{PROGRESS}.opportunity_id": str(o.id),
+        f"{PROGRESS}.initial": "|".join(current), "opportunity_id_label": o.name,
+    }
+
+
+def _values_of(deps: SalesDeps, principal: Principal, activity: Activity, *, copy: bool) -> dict[str, Any]:
+    """The form's values from a saved activity (edit) or for its copy (a 予定 like it, without result
+    and next action, on its next-action date when it has one)."""
+    links = _links(deps, principal, activity)
+    restriction = activity.restriction
+    values: dict[str, Any] = {
+        "status": ActivityStatus.PLANNED.value if copy else activity.status.value,
+        "kind_code": activity.kind_code, "subject": activity.subject,
+        "activity_date": ((activity.next_action_on or activity.activity_date) if copy
+                          else activity.activity_date).isoformat(),
+        "starts_at": _time_text(activity.starts_at, principal), "ends_at": _time_text(activity.ends_at, principal),
+        "purpose_code": activity.purpose_code or "", "content": activity.content,
+        "result_code": "" if copy else activity.result_code or "",
+        "next_action": "" if copy else activity.next_action,
+        "next_action_on": "" if copy or activity.next_action_on is None else activity.next_action_on.isoformat(),
+        "account_id": str(activity.account_id or ""), "account_id_label": links.account or "",
+        "opportunity_id": str(activity.opportunity_id or ""), "opportunity_id_label": links.opportunity or "",
+        "campaign_id": str(activity.campaign_id or ""), "campaign_id_label": links.campaign or "",
+        "person_ids": [str(p) for p in activity.person_ids],
+        "attendee_ids": [str(u) for u in activity.attendee_ids],
+        "is_restricted": restriction is not None,
+        "allowed_user_ids": sorted(str(u) for u in restriction.users) if restriction else [],
+        "allowed_organization_ids": sorted(str(o) for o in restriction.organizations) if restriction else [],
+        "allowed_group_ids": sorted(str(g) for g in restriction.groups) if restriction else [],
+        "version": "" if copy else str(activity.version),
+    }
+    for key, value in activity.custom_fields.items():
+        values[f"{CUSTOM_PREFIX}{key}"] = value if isinstance(value, list) else str(value)
+    if not copy and links.deal is not None:
+        values |= {k: v for k, v in _progress_of_deal(links.deal).items() if k.startswith(PROGRESS)}
+    return values
+
+
+@frozen
+class Parsed:
+    """The form read into the command's values."""
+
+    fields: dict[str, Any]
+    custom: dict[str, Any]
+    restriction: Restriction | None
+    progress: OpportunityProgress | None
+
+
+def _time_of(reader: FieldReader, name: str, day: date | None, principal: Principal) -> datetime | None:
+    text = reader.raw(name)
+    if not text:
+        return None
+    labels = labels_for(principal)
+    try:
+        moment = time.fromisoformat(text)
+    except ValueError:
+        reader.errors[name] = labels.pair("act.bad_time")
+        return None
+    if day is None:
+        reader.errors[name] = labels.pair("act.time_needs_date")
+        return None
+    return datetime.combine(day, moment, tzinfo=zone_of(principal.time_zone))
+
+
+def _parse(reader: FieldReader, principal: Principal, definitions: Sequence[FieldView], deps: SalesDeps) -> Parsed:
+    status = reader.choice("status", STATUSES) or ActivityStatus.PLANNED.value
+    day = reader.date("activity_date")
+    fields: dict[str, Any] = {
+        "status": status, "kind_code": reader.raw("kind_code"), "subject": reader.raw("subject"),
+        "activity_date": day, "starts_at": _time_of(reader, "starts_at", day, principal),
+        "ends_at": _time_of(reader, "ends_at", day, principal),
+        "purpose_code": reader.text("purpose_code"), "result_code": reader.text("result_code"),
+        "content": reader.raw("content"), "next_action": reader.raw("next_action"),
+        "next_action_on": reader.date("next_action_on"), "account_id": reader.uuid("account_id"),
+        "opportunity_id": reader.uuid("opportunity_id"), "campaign_id": reader.uuid("campaign_id"),
+        "person_ids": reader.uuids("person_ids"),
+        "attendee_ids": tuple(cast(UserId, u) for u in reader.uuids("attendee_ids")),
+    }
+    for name in ("account_id_label", "opportunity_id_label", "campaign_id_label"):
+        reader.raw(name)
+    custom: dict[str, Any] = {}
+    for d in definitions:
+        name = f"{CUSTOM_PREFIX}{d.key}"
+        custom[d.key] = list(reader.all(name)) if d.kind == "multi_choice" else reader.raw(name)
+    restriction = None
+    if reader.flag("is_restricted"):
+        restriction = Restriction(
+            users=frozenset(cast(UserId, u) for u in reader.uuids("allowed_user_ids")),
+            organizations=frozenset(cast(OrganizationId, o) for o in reader.uuids("allowed_organization_ids")),
+            groups=frozenset(cast(PublicGroupId, g) for g in reader.uuids("allowed_group_ids")),
+        )
+    else:
+        for name in ("allowed_user_ids", "allowed_organization_ids", "allowed_group_ids"):
+            reader.all(name)
+    return Parsed(fields=fields, custom=custom, restriction=restriction,
+                  progress=_progress_of(reader, status, fields["opportunity_id"], principal, deps))
+
+
+def _progress_of(reader: FieldReader, status: str, opportunity_id: UUID | None, principal: Principal,
+                 deps: SalesDeps) -> OpportunityProgress | None:
+    """案件を更新: only for an actual activity on an opportunity, and only the values the user changed
+    from those the form started with (so saving an activity never touches an opportunity by accident).
+    For an opportunity other than the one the form was filled from (picked in the form) every filled
+    value counts and its current version is used."""
+    stage = reader.text(f"{PROGRESS}.stage_code")
+    certainty = reader.text(f"{PROGRESS}.certainty_code")
+    order_date = reader.date(f"{PROGRESS}.expected_order_date")
+    amount = reader.decimal(f"{PROGRESS}.expected_amount")
+    version = reader.integer(f"{PROGRESS}.expected_version")
+    filled_from = reader.raw(f"{PROGRESS}.opportunity_id")
+    initial = reader.raw(f"{PROGRESS}.initial").split("|")
+    if status != ActivityStatus.DONE.value or opportunity_id is None:
+        return None
+    if filled_from != str(opportunity_id) or len(initial) != len(PROGRESS_FIELDS):
+        initial, version = ["", "", "", ""], None
+    stage = None if stage == (initial[0] or None) else stage
+    certainty = None if certainty == (initial[1] or None) else certainty
+    order_date = None if order_date is not None and order_date.isoformat() == initial[2] else order_date
+    amount = None if amount is not None and _same_amount(amount, initial[3]) else amount
+    if stage is None and certainty is None and order_date is None and amount is None:
+        return None
+    if version is None:
+        detail = _quiet(lambda: GetOpportunity(deps)(principal, opportunity_id))
+        version = detail.opportunity.version if detail else 0
+    return OpportunityProgress(expected_version=version, stage_code=stage, certainty_code=certainty,
+                               expected_order_date=order_date, expected_amount=amount)
+
+
+def _same_amount(amount: Decimal, initial: str) -> bool:
+    try:
+        return bool(initial) and Decimal(initial) == amount
+    except InvalidOperation:
+        return False
+
+
+def _amount_text(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return str(amount.quantize(Decimal(1))) if amount == amount.to_integral_value() else str(amount)
+
+
+def _form_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """Use-case error fields as the form names them (custom_fields.x -> cf.x)."""
+    return {(f"{CUSTOM_PREFIX}{k.removeprefix('custom_fields.')}" if k.startswith("custom_fields.") else k): v
+            for k, v in errors.items()}
+
+
+def _form_deps(sales_deps: SalesDeps, list_code_lists: ListCodeLists, list_users: ListUsers,
+               list_organizations: ListOrganizations, list_public_groups: ListPublicGroups) -> FormDeps:
+    return FormDeps(sales=sales_deps, code_lists=list_code_lists, users=list_users,
+                    organizations=list_organizations, groups=list_public_groups)
+
+
+def _saved(saved: SavedActivity) -> Template | Redirect:
+    return Redirect(f"/activities/{saved.activity.id}", status_code=303)
+
+
+@get("/activities/new", include_in_schema=False, sync_to_thread=True)
+def activity_new(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+) -> Template:
+    """A new activity, prefilled from ``?account_id=&opportunity_id=&campaign_id=`` (related lists)."""
+    _ensure_writer(principal)
+    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    reader = FieldReader(request.query_params)
+    values: dict[str, Any] = {"status": ActivityStatus.PLANNED.value,
+                              "activity_date": datetime.now(zone_of(principal.time_zone)).date().isoformat()}
+    account_id, opportunity_id, campaign_id = (reader.uuid(n) for n in LINK_FILTERS)
+    if opportunity_id is not None:
+        deal = _quiet(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
+        if deal is not None:
+            values |= _progress_of_deal(deal.opportunity) | {"opportunity_id": str(opportunity_id)}
+            account_id = account_id or deal.opportunity.account_id
+    if account_id is not None:
+        account_key = account_id
+        account = _quiet(lambda: GetAccount(sales_deps)(principal, account_key))
+        if account is not None:
+            values |= {"account_id": str(account_id), "account_id_label": account.account.name}
+    if campaign_id is not None:
+        campaign = _quiet(lambda: ViewCampaign(sales_deps)(principal, campaign_id))
+        if campaign is not None:
+            values |= {"campaign_id": str(campaign_id), "campaign_id_label": campaign.campaign.name}
+    return _form(request, principal, d, mode="new", values=values)
+
+
+@post("/activities/new", include_in_schema=False, sync_to_thread=True)
+def activity_create(
+    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Template | Redirect:
+    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    reader = FieldReader(data)
+    definitions = _definitions(sales_deps, principal, list_code_lists)
+    parsed = _parse(reader, principal, definitions, sales_deps)
+
+    def create() -> SavedActivity:
+        return CreateActivity(sales_deps)(principal, CreateActivityCommand(
+            **parsed.fields, restriction=parsed.restriction,
+            custom_fields={k: v for k, v in parsed.custom.items() if v not in ("", [])},
+            opportunity_update=parsed.progress,
+        ))
+
+    return submit(
+        create, on_success=_saved, reader=reader,
+        render=lambda errors, conflict, status: _form(
+            request, principal, d, mode="new", values=reader.values,
+            errors=_form_errors(errors), conflict=conflict, status_code=status),
+    )
+
+
+@get("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+def activity_edit(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Template:
+    activity = _load(sales_deps, principal, raw_id)
+    _ensure_writer(principal)
+    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    return _form(request, principal, d, mode="edit", record=activity,
+                 values=_values_of(sales_deps, principal, activity, copy=False))
+
+
+@post("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+def activity_update(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Template | Redirect:
+    activity = _load(sales_deps, principal, raw_id)
+    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    reader = FieldReader(data)
+    definitions = _definitions(sales_deps, principal, list_code_lists)
+    parsed = _parse(reader, principal, definitions, sales_deps)
+    version = reader.integer("version")
+    if version is None:
+        reader.errors.setdefault("version", BAD_CHOICE)
+
+    def update() -> SavedActivity:
+        return UpdateActivity(sales_deps)(principal, UpdateActivityCommand(
+            activity_id=activity.id, expected_version=version or 0, **parsed.fields,
+            restriction=parsed.restriction, custom_fields=parsed.custom, opportunity_update=parsed.progress,
+        ))
+
+    return submit(
+        update, on_success=_saved, reader=reader,
+        render=lambda errors, conflict, status: _form(
+            request, principal, d, mode="edit", record=activity, values=reader.values,
+            errors=_form_errors(errors), conflict=conflict, status_code=status),
+    )
+
+
+@get("/activities/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True)
+def activity_copy(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Template:
+    """コピー: the new-activity form filled from this one (posts to /activities/new)."""
+    activity = _load(sales_deps, principal, raw_id)
+    _ensure_writer(principal)
+    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    values = _values_of(sales_deps, principal, activity, copy=True)
+    return _form(request, principal, d, mode="copy", values=values, cancel=f"/activities/{activity.id}")
+
+
+ROUTES = (
+    activities_list, activity_new, activity_create, activity_page, activity_comment, activity_like,
+    activity_delete, activity_edit, activity_update, activity_copy,
+)
+"""This module's pages, registered in the UI router (static paths before parameter ones)."""

@@ -23,6 +23,7 @@ from dps.adapters.db.repositories.sales.record_rows import (
     save_staff,
 )
 from dps.adapters.db.tables.records import record_staff
+from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities, activity_attendees, activity_persons
 from dps.adapters.db.tables.sales_opportunities import opportunities
 from dps.adapters.db.visibility import mine, visible_to
@@ -144,7 +145,15 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
 
     def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[ActivityListItem]:
         sort = resolve_sort(page, SORTS, DEFAULT_SORT)
-        query = sa.select(*item_columns(activities, ActivityListItem)).where(
+        a, o = accounts, opportunities
+        account_name = sa.select(a.c.name).where(
+            a.c.tenant_id == activities.c.tenant_id, a.c.id == activities.c.account_id,
+            visible_to(a, RecordType.ACCOUNT.value, viewer),
+        ).scalar_subquery()
+        opportunity_name = sa.select(o.c.name).where(
+            o.c.tenant_id == activities.c.tenant_id, o.c.id == activities.c.opportunity_id).scalar_subquery()
+        query = sa.select(*item_columns(activities, ActivityListItem, account_name=account_name,
+                                        opportunity_name=opportunity_name)).where(
             activities.c.tenant_id == self._tenant, visible_activities(viewer), *search_filters(viewer, search))
         return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_item,
                          sort_value=lambda r: getattr(r, sort.key))
