@@ -1,5 +1,59 @@
-"""Labels of the accounts screens."""
+"""Labels of the accounts screens (取引先, S5) and of the global search (全体検索)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the record
+    "acct.kind": ("取引先", "Account"),
+    "acct.name": ("取引先名", "Account name"),
+    "acct.kana": ("フリガナ", "Kana"),
+    "acct.code": ("取引先コード", "Code"),
+    "acct.short_name": ("略称", "Short name"),
+    "acct.corporate_number": ("法人番号", "Corporate number"),
+    "acct.corporate_number_hint": ("13桁の数字 (チェックデジット付き)", "13 digits with the check digit"),
+    "acct.account_type": ("取引先区分", "Account type"),
+    "acct.transaction_status": ("取引状況", "Transaction status"),
+    "acct.industry": ("業種", "Industry"),
+    "acct.size": ("企業規模", "Company size"),
+    "acct.employees": ("従業員数", "Employees"),
+    "acct.postal_code": ("郵便番号", "Postal code"),
+    "acct.prefecture": ("都道府県", "Prefecture"),
+    "acct.address": ("住所", "Address"),
+    "acct.phone": ("電話番号", "Phone"),
+    "acct.fax": ("FAX", "Fax"),
+    "acct.website": ("Webサイト", "Website"),
+    "acct.parent": ("親取引先", "Parent account"),
+    "acct.notes": ("備考", "Notes"),
+    "acct.groups": ("取引先汎用グループ", "Account groups"),
+    "acct.owner": ("所有者", "Owner"),
+    # screens
+    "acct.new": ("取引先の新規登録", "New account"),
+    "acct.edit": ("取引先の編集", "Edit account"),
+    "acct.address_block": ("所在地・連絡先", "Address and contact"),
+    "acct.classification": ("分類", "Classification"),
+    "acct.persons": ("パーソン", "Persons"),
+    "acct.opportunities": ("案件", "Opportunities"),
+    "acct.activities": ("活動", "Activities"),
+    "acct.no_persons": ("まだパーソンがありません。パーソンを登録しましょう", "No persons yet. Register one"),
+    "acct.no_opportunities": ("まだ案件がありません", "No opportunities yet"),
+    "acct.no_activities": ("まだ活動がありません。活動を登録しましょう", "No activities yet. Register one"),
+    "acct.new_person": ("パーソンを登録", "New person"),
+    "acct.opp_name": ("案件名", "Opportunity"),
+    "acct.opp_stage": ("ステージ", "Stage"),
+    "acct.opp_expected_date": ("受注予定日", "Expected order date"),
+    "acct.opp_amount": ("見込金額", "Expected amount"),
+    "acct.act_date": ("活動日", "Date"),
+    "acct.act_kind": ("種別", "Kind"),
+    "acct.act_subject": ("件名", "Subject"),
+    "acct.relation_role": ("役割", "Role"),
+    "acct.file_size": ("サイズ", "Size"),
+    "acct.uploaded_at": ("登録日時", "Uploaded"),
+    # global search
+    "search.title": ("検索結果", "Search results"),
+    "search.hint": (
+        "取引先名・フリガナ・法人番号 (13桁)、パーソン名、案件名で検索できます",
+        "Search accounts by name, kana or corporate number (13 digits), persons and opportunities by name",
+    ),
+    "search.keyword": ("検索語", "Search words"),
+    "search.corporate_number": ("法人番号で一致した取引先を表示しています", "Accounts matching the corporate number"),
+}

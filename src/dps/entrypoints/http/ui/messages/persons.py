@@ -1,5 +1,40 @@
-"""Labels of the persons screens."""
+"""Labels of the persons screens (パーソン, S4)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    "person.kind": ("パーソン", "Person"),
+    "person.name": ("氏名", "Name"),
+    "person.last_name": ("姓", "Last name"),
+    "person.first_name": ("名", "First name"),
+    "person.last_name_kana": ("セイ", "Last name (kana)"),
+    "person.first_name_kana": ("メイ", "First name (kana)"),
+    "person.kana": ("フリガナ", "Kana"),
+    "person.account": ("取引先", "Account"),
+    "person.department": ("部署", "Department"),
+    "person.title": ("役職", "Title"),
+    "person.email": ("メール", "Email"),
+    "person.phone": ("電話番号", "Phone"),
+    "person.mobile": ("携帯電話", "Mobile"),
+    "person.fax": ("FAX", "Fax"),
+    "person.postal_code": ("郵便番号", "Postal code"),
+    "person.address": ("住所", "Address"),
+    "person.score": ("パーソンスコア", "Person score"),
+    "person.is_retired": ("退職", "Retired"),
+    "person.dm_opt_out": ("DM不要", "No direct mail"),
+    "person.notes": ("備考", "Notes"),
+    "person.contact": ("連絡先", "Contact"),
+    "person.new": ("パーソンの新規登録", "New person"),
+    "person.edit": ("パーソンの編集", "Edit person"),
+    "person.cards": ("名刺履歴", "Business cards"),
+    "person.card_received_on": ("受領日", "Received"),
+    "person.card_company": ("会社名", "Company"),
+    "person.card_changed": ("異動", "Changed"),
+    "person.card_current": ("現在", "current"),
+    "person.no_cards": ("名刺はまだありません", "No business cards yet"),
+    "person.activities": ("活動", "Activities"),
+    "person.no_activities": ("まだ活動がありません", "No activities yet"),
+    "person.change.company": ("会社", "company"),
+    "person.change.department": ("部署", "department"),
+    "person.change.title": ("役職", "title"),
+}
