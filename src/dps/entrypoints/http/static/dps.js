@@ -130,7 +130,7 @@
       var target = document.querySelector(form.getAttribute("data-target"));
       var button = form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; }
-      fetch(form.action, {
+      fetch(form.getAttribute("action") || window.location.href, {  // not form.action: an input named "action" shadows it
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch", Accept: "text/html" }
       }).then(function (response) {
