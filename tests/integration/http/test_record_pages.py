@@ -112,7 +112,8 @@ def test_pages_show_code_labels_lines_cards_and_local_time(
 
     # updated_at is shown in the user's zone (Asia/Tokyo, +9h), not in UTC
     updated = datetime.fromisoformat(made["accounts"]["updated_at"])
-    shown = updated.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    local = updated.astimezone(ZoneInfo("Asia/Tokyo"))
+    shown = local.strftime("%Y/%m/%d ") + f"({'月火水木金土日'[local.weekday()]}) " + local.strftime("%H:%M")
     assert f'<dd class="updated-at">{shown}</dd>' in account
 
 

@@ -6,7 +6,8 @@
                           HTML fragment the server answers (comments, likes)
    - [data-rows]          tables of repeated rows: [data-add-row] clones the <template>, [data-remove-row] drops one
    - [data-select-all]    checks every row checkbox of its table (bulk actions)
-   - [data-restriction]   shows the allow-list only when 非公開 is checked */
+   - [data-restriction]   shows the allow-list only when 非公開 is checked
+   - [data-confirm]       on a form or its submit button: asks before sending (the CSP forbids inline handlers) */
 (function () {
   "use strict";
 
@@ -198,6 +199,13 @@
     each(root, "[data-select-all]", selectAll);
     each(root, "[data-restriction]", restriction);
   }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var source = (e.submitter && e.submitter.hasAttribute("data-confirm")) ? e.submitter : form;
+    var question = source.getAttribute && source.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
 
   document.addEventListener("click", function (e) {
     var button = e.target.closest("[data-copy-url]");

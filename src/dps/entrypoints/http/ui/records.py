@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
@@ -20,10 +19,8 @@ from litestar.response import Template
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.shared.errors import NotFound
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.formats import Formats
 from dps.entrypoints.http.ui.pages import page
-
-DEFAULT_TIME_ZONE = "Asia/Tokyo"
-ACTIVITY_STATUS_LABELS = {"planned": "予定 / Planned", "done": "実績 / Done", "cancelled": "中止 / Cancelled"}
 
 
 @contextmanager
@@ -44,18 +41,9 @@ def record_id(kind: str, raw: str) -> UUID:
 
 
 def local_time(principal: Principal) -> Callable[[datetime | None], str]:
-    """A formatter showing instants in the user's time zone (the tenant default when it is unknown)."""
-    try:
-        zone = ZoneInfo(principal.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIME_ZONE)
-
-    def fmt(moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-    return fmt
+    """A formatter showing instants in the user's time zone (the tenant default when it is unknown),
+    as ui.md wants them: 2026/11/25 (水) 14:30."""
+    return Formats(principal.locale, principal.time_zone).datetime
 
 
 def code_labels(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, dict[str, str]]:
