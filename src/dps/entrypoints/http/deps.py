@@ -50,7 +50,7 @@ PROVIDERS = (
     "readiness", "log_in", "log_out", "change_password", "issue_api_token", "find_tenant",
     "list_users", "add_user", "list_companies", "create_company", "list_organizations", "create_organization",
     "rename_organization", "move_organization", "close_organization", "list_public_groups",
-    "refresh_org_closure", "sales_deps", "list_code_lists", "get_code_list",
+    "refresh_org_closure", "sales_deps", "list_code_lists", "get_code_list", "get_tenant",
 )
 """Container providers handlers may ask for by name (use cases, and the readiness probe)."""
 

@@ -1,28 +1,637 @@
-"""リード screens (leads): list, detail, forms."""
+"""リード screens (leads, S3): list, detail (actions, comments, conversion links), forms, 変換 (商談化).
+
+The record-form helpers at the top (code list options, custom fields, 非公開 allow-list, staff, user
+names) are shared with the campaign screens, which carry the same record parts.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+from uuid import UUID
 
-from litestar import Request, get
-from litestar.response import Template
+from attrs import frozen
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
+from dps.application.catalog.custom_fields import ListCustomFields
+from dps.application.directory.groups import ListPublicGroups
+from dps.application.directory.organizations import ListOrganizations
+from dps.application.directory.users import ListUsers
+from dps.application.sales.activities.commands import SearchActivitiesQuery
+from dps.application.sales.activities.ports import ActivitySearch
+from dps.application.sales.activities.queries import SearchActivities
+from dps.application.sales.campaigns.ports import CampaignQuery
+from dps.application.sales.campaigns.queries import SearchCampaigns
+from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand, ListComments
+from dps.application.sales.collaboration.views import CommentView
 from dps.application.sales.deps import SalesDeps
-from dps.application.sales.leads.queries import ViewLead
+from dps.application.sales.leads.actions import AddLeadAction, ListLeadActions, UpdateLeadAction
+from dps.application.sales.leads.commands import (
+    AddLeadActionCommand,
+    DeleteLeadCommand,
+    RegisterLeadCommand,
+    UpdateLeadActionCommand,
+    UpdateLeadCommand,
+)
+from dps.application.sales.leads.convert import ConvertLead, ConvertLeadCommand, LeadConverted
+from dps.application.sales.leads.manage import DeleteLead, LeadRegistered, RegisterLead, UpdateLead
+from dps.application.sales.leads.ports import LeadQuery
+from dps.application.sales.leads.queries import LeadDetail, SearchLeads, ViewLead
+from dps.application.shared.errors import Conflict
+from dps.application.shared.guards import ensure_can_write
+from dps.application.shared.paging import PageRequest
+from dps.domain.catalog.code_lists import CodeList
+from dps.domain.sales.leads import CONVERTED, Lead
+from dps.domain.sales.records import RecordType, SalesRecord, StaffMember
+from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.ui.records import not_found_page, record_id, record_page
+from dps.domain.visibility.records import Restriction
+from dps.entrypoints.http.ui.forms import FormBody, submit
+from dps.entrypoints.http.ui.listing import Pager, query_values
+from dps.entrypoints.http.ui.pages import page
+from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.records import not_found_page, record_id
+
+# --- record-form helpers (shared with campaigns_pages) -------------------------------------------
+
+
+def code_lists_by_key(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, CodeList]:
+    return {cl.key: cl for cl in list_code_lists(principal)}
+
+
+def code_labels_of(lists: Mapping[str, CodeList], english: bool = False) -> dict[str, dict[str, str]]:
+    """code list key -> code -> label (for showing codes)."""
+    return {
+        key: {v.code: (v.label_en or v.label_ja) if english else v.label_ja for v in cl.values}
+        for key, cl in lists.items()
+    }
+
+
+def code_options(
+    lists: Mapping[str, CodeList], key: str, *, keep: str | None = None, skip: Iterable[str] = (),
+    english: bool = False,
+) -> list[tuple[str, str]]:
+    """(code, label) of the list's active values in order; `keep` (a value the record holds) stays
+    offered even when it was deactivated later."""
+    found = lists.get(key)
+    if found is None:
+        return []
+    values = sorted(found.values, key=lambda v: (v.sort_order, v.code))
+    skipped = set(skip)
+    return [
+        (v.code, (v.label_en or v.label_ja) if english else v.label_ja) for v in values
+        if (v.is_active or v.code == keep) and v.code not in skipped
+    ]
+
+
+@frozen
+class FieldChoice:
+    """A custom field as the `custom_fields` form macro reads it."""
+
+    key: str
+    label: str
+    kind: str
+    required: bool
+    choices: tuple[str, ...]
+
+
+def custom_field_defs(
+    sales_deps: SalesDeps, principal: Principal, entity: str, lists: Mapping[str, CodeList],
+) -> list[FieldChoice]:
+    """The active custom fields of `entity` with their choices (codes of their code list)."""
+    found = ListCustomFields(uow=sales_deps.uow)(principal, entity)
+    english = principal.locale.startswith("en")
+    return [
+        FieldChoice(
+            key=d.key, label=(d.label_en or d.label_ja) if english else d.label_ja, kind=str(d.kind),
+            required=d.required,
+            choices=_choices(lists.get(d.code_list_key or "")),
+        )
+        for d in found
+    ]
+
+
+def _choices(found: CodeList | None) -> tuple[str, ...]:
+    return tuple(v.code for v in found.active()) if found is not None else ()
+
+
+def read_custom_fields(form: FieldReader, defs: Sequence[FieldChoice]) -> dict[str, Any]:
+    """`cf.<key>` fields into the use cases' custom field values (empty ones left out)."""
+    values: dict[str, Any] = {}
+    for d in defs:
+        name = f"cf.{d.key}"
+        if d.kind == "multi_choice":
+            chosen = list(form.all(name))
+            if chosen:
+                values[d.key] = chosen
+        else:
+            text = form.raw(name)
+            if text:
+                values[d.key] = text
+    return values
+
+
+def custom_field_values(record: SalesRecord) -> dict[str, Any]:
+    return {f"cf.{k}": v for k, v in record.custom_fields.items()}
+
+
+def read_restriction(form: FieldReader) -> Restriction | None:
+    """非公開 with its allow-list (公開先), or None (public)."""
+    users = form.uuids("allowed_user_ids")
+    orgs = form.uuids("allowed_organization_ids")
+    groups = form.uuids("allowed_group_ids")
+    if not form.flag("is_restricted"):
+        return None
+    return Restriction(
+        users=frozenset(cast(UserId, u) for u in users),
+        organizations=frozenset(cast(OrganizationId, o) for o in orgs),
+        groups=frozenset(cast(PublicGroupId, g) for g in groups),
+    )
+
+
+def restriction_values(record: SalesRecord) -> dict[str, Any]:
+    r = record.restriction
+    if r is None:
+        return {"is_restricted": False}
+    return {
+        "is_restricted": True, "allowed_user_ids": [str(u) for u in sorted(r.users)],
+        "allowed_organization_ids": [str(o) for o in sorted(r.organizations)],
+        "allowed_group_ids": [str(g) for g in sorted(r.groups)],
+    }
+
+
+def read_staff(form: FieldReader) -> tuple[StaffMember, ...]:
+    """自社担当者 from the user picker `staff_ids`; the first one is the main one (主担当)."""
+    ids = list(dict.fromkeys(form.uuids("staff_ids")))
+    return tuple(StaffMember(user_id=cast(UserId, u), is_main=i == 0) for i, u in enumerate(ids))
+
+
+def staff_values(record: SalesRecord) -> list[str]:
+    ordered = sorted(record.staff, key=lambda m: not m.is_main)
+    return [str(m.user_id) for m in ordered]
+
+
+def field_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """Use-case error keys as form field names: custom_fields.x -> cf.x, staff -> staff_ids,
+    restriction -> allowed_user_ids, lines[0].amount -> lines-0-amount."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        name = key
+        if key.startswith("custom_fields."):
+            name = "cf." + key.removeprefix("custom_fields.")
+        elif key == "staff":
+            name = "staff_ids"
+        elif key == "restriction":
+            name = "allowed_user_ids"
+        elif key.startswith("lines["):
+            index, _, rest = key.removeprefix("lines[").partition("]")
+            name = f"lines-{index}-{rest.lstrip('.') or 'month'}"
+        out[name] = message
+    return out
+
+
+@frozen
+class People:
+    """Users, organisations and public groups for pickers and for showing names (one call each)."""
+
+    users: dict[str, str]
+    organizations: list[tuple[str, str]]
+    groups: list[tuple[str, str]]
+
+    def name(self, user_id: object) -> str:
+        return self.users.get(str(user_id), "")
+
+    def chosen(self, ids: object) -> list[tuple[str, str]]:
+        """(id, name) of the picked users (for the lookup chips)."""
+        listed = ids if isinstance(ids, list | tuple) else [ids] if ids else []
+        return [(str(i), self.users.get(str(i), str(i))) for i in listed]
+
+
+def user_names(principal: Principal, list_users: ListUsers) -> dict[str, str]:
+    return {str(u.id): u.name for u in list_users(principal, include_inactive=True)}
+
+
+def people_of(
+    principal: Principal, list_users: ListUsers, list_organizations: ListOrganizations | None = None,
+    list_public_groups: ListPublicGroups | None = None,
+) -> People:
+    orgs = list_organizations(principal) if list_organizations is not None else []
+    groups = list_public_groups(principal) if list_public_groups is not None else []
+    return People(
+        users=user_names(principal, list_users),
+        organizations=[(str(o.id), f"{o.code} {o.name}") for o in orgs],
+        groups=[(str(g.id), g.name) for g in groups],
+    )
+
+
+def is_english(principal: Principal) -> bool:
+    return principal.locale.startswith("en")
+
+
+# --- leads ---------------------------------------------------------------------------------------
+
+ENTITY = "lead"
+SORTS = ("updated_at", "created_at", "next_action_on", "company_name", "score")
+TEXT_FIELDS = (
+    "company_name", "company_kana", "department", "title", "last_name", "first_name", "last_name_kana",
+    "first_name_kana", "email", "phone", "mobile", "postal_code", "address", "source_detail", "status_reason",
+    "notes",
+)
+CODE_FIELDS = ("industry_code", "size_code", "source_code", "status_code", "campaign_follow_status_code")
+CAMPAIGN_NAMES_LIMIT = 200
+RELATED_ROWS = 5
+MISSING_VERSION = 0
+"""A form without its version is treated as stale (versions start at 1): 409, never a blind overwrite."""
+
+
+def _campaign_names(principal: Principal, sales_deps: SalesDeps) -> dict[str, str]:
+    """Names of the visible campaigns (one query), for showing a lead's campaign by name."""
+    found = SearchCampaigns(sales_deps)(principal, CampaignQuery(), PageRequest(limit=CAMPAIGN_NAMES_LIMIT))
+    return {str(c.id): c.name for c in found.items}
+
+
+def _lead_query(form: FieldReader) -> LeadQuery:
+    return LeadQuery(
+        q=form.text("q"), status_code=form.text("status_code"), source_code=form.text("source_code"),
+        campaign_id=form.uuid("campaign_id"), mine=form.flag("mine"), converted=form.tristate("converted"),
+        next_action_from=form.date("next_action_from"), next_action_to=form.date("next_action_to"),
+    )
+
+
+@get("/leads", include_in_schema=False, sync_to_thread=True)
+def leads_list(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers,
+) -> Template:
+    form = FieldReader(request.query_params)
+    query = _lead_query(form)
+    pager = Pager.of(request.query_params, sorts=SORTS, default_sort="-updated_at")
+    if not form.errors:
+        pager = pager.with_page(SearchLeads(sales_deps)(principal, query, pager.page_request()))
+    lists = code_lists_by_key(principal, list_code_lists)
+    english = is_english(principal)
+    campaigns = _campaign_names(principal, sales_deps)
+    return page(request, "leads/list.html", context={
+        "pager": pager, "errors": form.errors, "values": query_values(request.query_params),
+        "labels": code_labels_of(lists, english), "users": user_names(principal, list_users),
+        "campaigns": campaigns,
+        "campaign_label": campaigns.get(str(query.campaign_id), "") if query.campaign_id else "",
+        "status_options": code_options(lists, "lead_status", english=english),
+        "source_options": code_options(lists, "lead_source", english=english),
+    })
+
+
+# -- forms
+
+
+def _values_of(lead: Lead, campaigns: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(lead, name) or "" for name in (*TEXT_FIELDS, *CODE_FIELDS)}
+    values |= {
+        "corporate_number": lead.corporate_number or "",
+        "campaign_id": str(lead.campaign_id) if lead.campaign_id else "",
+        "campaign_id_label": campaigns.get(str(lead.campaign_id), "") if lead.campaign_id else "",
+        "next_action_on": lead.next_action_on.isoformat() if lead.next_action_on else "",
+        "score": "" if lead.score is None else str(lead.score),
+        "staff_ids": staff_values(lead), "version": lead.version,
+        **restriction_values(lead), **custom_field_values(lead),
+    }
+    return values
+
+
+def _content(form: FieldReader, defs: Sequence[FieldChoice], *, converted: bool = False) -> dict[str, Any]:
+    """Every field of the lead form as the use cases name them (the status stays off a converted lead)."""
+    content: dict[str, Any] = {name: form.raw(name) for name in TEXT_FIELDS}
+    for name in CODE_FIELDS:
+        if not (converted and name == "status_code"):
+            content[name] = form.text(name)
+    content |= {
+        "corporate_number": form.text("corporate_number"), "campaign_id": form.uuid("campaign_id"),
+        "next_action_on": form.date("next_action_on"), "score": form.integer("score"),
+        "staff": read_staff(form), "restriction": read_restriction(form),
+        "custom_fields": read_custom_fields(form, defs),
+    }
+    form.raw("campaign_id_label")
+    return content
+
+
+@frozen
+class LeadForm:
+    """What the lead form template needs besides the values."""
+
+    request: Request[Any, Any, Any]
+    principal: Principal
+    sales_deps: SalesDeps
+    lists: dict[str, CodeList]
+    defs: list[FieldChoice]
+    people: People
+
+    def render(
+        self, template: str, values: Mapping[str, Any], errors: Mapping[str, str], *, status: int = 200,
+        conflict: Conflict | None = None, lead: Lead | None = None, action: str = "/leads/new",
+    ) -> Template:
+        english = is_english(self.principal)
+        keep = {name: values.get(name) for name in CODE_FIELDS}
+        return page(self.request, template, status_code=status, context={
+            "values": values, "errors": field_errors(errors), "conflict": conflict, "lead": lead, "action": action,
+            "cancel_href": f"/leads/{lead.id}" if lead else "/leads",
+            "definitions": self.defs, "choices": self.people,
+            "chosen_users": self.people.chosen(values.get("allowed_user_ids")),
+            "chosen_staff": self.people.chosen(values.get("staff_ids")),
+            "options": {
+                "status_code": code_options(self.lists, "lead_status", keep=cast(str | None, keep["status_code"]),
+                                            skip=(CONVERTED,), english=english),
+                "source_code": code_options(self.lists, "lead_source", keep=cast(str | None, keep["source_code"]),
+                                            english=english),
+                "industry_code": code_options(self.lists, "industry", keep=cast(str | None, keep["industry_code"]),
+                                              english=english),
+                "size_code": code_options(self.lists, "company_size", keep=cast(str | None, keep["size_code"]),
+                                          english=english),
+                "campaign_follow_status_code": code_options(
+                    self.lists, "campaign_follow_status",
+                    keep=cast(str | None, keep["campaign_follow_status_code"]), english=english),
+            },
+            "labels": code_labels_of(self.lists, english),
+        })
+
+
+def _lead_form(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+) -> LeadForm:
+    lists = code_lists_by_key(principal, list_code_lists)
+    return LeadForm(
+        request=request, principal=principal, sales_deps=sales_deps, lists=lists,
+        defs=custom_field_defs(sales_deps, principal, ENTITY, lists),
+        people=people_of(principal, list_users, list_organizations, list_public_groups),
+    )
+
+
+@get("/leads/new", include_in_schema=False, sync_to_thread=True)
+def lead_new(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+) -> Template:
+    ensure_can_write(principal, sales_deps.audit, "lead.create")
+    form = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
+                      list_public_groups)
+    values: dict[str, Any] = {"status_code": "new", "staff_ids": [str(principal.user_id)]}
+    campaign = FieldReader(request.query_params).uuid("campaign_id")
+    if campaign is not None:
+        values |= {"campaign_id": str(campaign),
+                   "campaign_id_label": _campaign_names(principal, sales_deps).get(str(campaign), "")}
+    return form.render("leads/form.html", values, {})
+
+
+@post("/leads/new", include_in_schema=False, sync_to_thread=True)
+def lead_create(
+    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Response[Any]:
+    form = FieldReader(data)
+    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
+                    list_public_groups)
+    content = _content(form, ui.defs)
+
+    def register() -> LeadRegistered:
+        return RegisterLead(sales_deps)(principal, RegisterLeadCommand(**content))
+
+    return submit(
+        register,
+        on_success=lambda done: Redirect(f"/leads/{done.lead.id}", status_code=303),
+        render=lambda errors, conflict, status: ui.render("leads/form.html", form.values, errors, status=status,
+                                                          conflict=conflict),
+        reader=form,
+    )
+
+
+@get("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+def lead_edit(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Template:
+    with not_found_page():
+        lead = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id)).lead
+    ensure_can_write(principal, sales_deps.audit, "lead.update")
+    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
+                    list_public_groups)
+    values = _values_of(lead, _campaign_names(principal, sales_deps))
+    return ui.render("leads/form.html", values, {}, lead=lead, action=f"/leads/{lead.id}/edit")
+
+
+@post("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+def lead_update(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_public_groups: ListPublicGroups,
+) -> Response[Any]:
+    with not_found_page():
+        lead = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id)).lead
+    form = FieldReader(data)
+    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
+                    list_public_groups)
+    version = form.integer("version")
+    changes = _content(form, ui.defs, converted=lead.is_converted)
+
+    def update() -> Lead:
+        return UpdateLead(sales_deps)(principal, UpdateLeadCommand(
+            lead_id=lead.id, expected_version=version if version is not None else MISSING_VERSION, changes=changes))
+
+    return submit(
+        update,
+        on_success=lambda saved: Redirect(f"/leads/{saved.id}", status_code=303),
+        render=lambda errors, conflict, status: ui.render(
+            "leads/form.html", form.values, errors, status=status, conflict=conflict, lead=lead,
+            action=f"/leads/{lead.id}/edit"),
+        reader=form,
+    )
+
+
+@post("/leads/{raw_id:str}/delete", include_in_schema=False, sync_to_thread=True)
+def lead_delete(principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps) -> Redirect:
+    form = FieldReader(data)
+    with not_found_page():
+        DeleteLead(sales_deps)(principal, DeleteLeadCommand(
+            lead_id=record_id(ENTITY, raw_id), expected_version=form.integer("version")))
+    return Redirect("/leads", status_code=303)
+
+
+# -- detail
+
+
+def _detail_context(
+    principal: Principal, sales_deps: SalesDeps, detail: LeadDetail, list_code_lists: ListCodeLists,
+    list_users: ListUsers,
+) -> dict[str, Any]:
+    lead = detail.lead
+    lists = code_lists_by_key(principal, list_code_lists)
+    english = is_english(principal)
+    campaigns = _campaign_names(principal, sales_deps) if lead.campaign_id else {}
+    return {
+        "record": lead, "detail": detail, "labels": code_labels_of(lists, english),
+        "users": user_names(principal, list_users), "me": principal.user_id,
+        "campaign_name": campaigns.get(str(lead.campaign_id), "") if lead.campaign_id else "",
+        "actions": ListLeadActions(sales_deps)(principal, lead.id),
+        "comments": record_comments(principal, sales_deps, RecordType.LEAD, lead.id),
+        "comments_action": f"/leads/{lead.id}/comments",
+        "action_kinds": code_options(lists, "activity_kind", english=english),
+        "stage_options": code_options(lists, "opportunity_stage", english=english),
+        "definitions": custom_field_defs(sales_deps, principal, ENTITY, lists),
+        "activities": SearchActivities(sales_deps)(principal, SearchActivitiesQuery(
+            search=ActivitySearch(lead_id=lead.id), page=PageRequest(limit=RELATED_ROWS, count=True))),
+    }
 
 
 @get("/leads/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def lead_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
 ) -> Template:
     with not_found_page():
-        detail = ViewLead(sales_deps)(principal, record_id("lead", raw_id))
-    return record_page(request, principal, list_code_lists, "lead.html", {"record": detail.lead, "detail": detail})
+        detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
+    context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+    return page(request, "leads/detail.html", context=context | {"values": {}, "errors": {}})
 
 
-ROUTES = (lead_page,)
-"""This module's pages, registered in the UI router."""
+# -- conversion (商談化)
+
+
+def _convert_command(form: FieldReader, lead_id: UUID) -> ConvertLeadCommand:
+    return ConvertLeadCommand(
+        lead_id=lead_id, expected_version=form.integer("version"), account_id=form.uuid("account_id"),
+        create_opportunity=form.flag("create_opportunity"), opportunity_name=form.text("opportunity_name"),
+        stage_code=form.text("stage_code"), expected_order_date=form.date("expected_order_date"),
+        expected_amount=form.decimal("expected_amount"),
+    )
+
+
+@get("/leads/{raw_id:str}/convert", include_in_schema=False, sync_to_thread=True)
+def lead_convert_form(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
+) -> Template:
+    with not_found_page():
+        detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
+    ensure_can_write(principal, sales_deps.audit, "lead.convert")
+    context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+    values = {"version": detail.lead.version, "opportunity_name": detail.lead.company_name}
+    return page(request, "leads/convert.html", context=context | {"values": values, "errors": {},
+                                                                  "conflict": None})
+
+
+@post("/leads/{raw_id:str}/convert", include_in_schema=False, sync_to_thread=True)
+def lead_convert(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
+) -> Response[Any]:
+    with not_found_page():
+        detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
+    form = FieldReader(data)
+    cmd = _convert_command(form, detail.lead.id)
+    form.raw("account_id_label")
+
+    def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template:
+        context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+        return page(request, "leads/convert.html", status_code=status, context=context | {
+            "values": form.values, "errors": field_errors(errors), "conflict": conflict})
+
+    def convert() -> LeadConverted:
+        return ConvertLead(sales_deps)(principal, cmd)
+
+    return submit(
+        convert,
+        on_success=lambda done: Redirect(f"/accounts/{done.account_id}", status_code=303),
+        render=render, reader=form,
+    )
+
+
+# -- follow-up actions and comments
+
+
+def _back_to(lead_id: UUID, anchor: str) -> Redirect:
+    return Redirect(f"/leads/{lead_id}#{anchor}", status_code=303)
+
+
+@post("/leads/{raw_id:str}/actions", include_in_schema=False, sync_to_thread=True)
+def lead_action_add(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+    list_code_lists: ListCodeLists, list_users: ListUsers,
+) -> Response[Any]:
+    with not_found_page():
+        detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
+    form = FieldReader(data)
+    action_on = form.date("action_on")
+    if action_on is None and "action_on" not in form.errors:
+        form.errors["action_on"] = "日付を入力してください / the date is required"
+    kind, description = form.text("kind_code"), form.raw("description")
+
+    def add() -> object:
+        assert action_on is not None
+        return AddLeadAction(sales_deps)(principal, AddLeadActionCommand(
+            lead_id=detail.lead.id, action_on=action_on, kind_code=kind, description=description))
+
+    def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template:
+        context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+        return page(request, "leads/detail.html", status_code=status,
+                    context=context | {"values": form.values, "errors": errors})
+
+    return submit(add, on_success=lambda _: _back_to(detail.lead.id, "actions"), render=render, reader=form)
+
+
+@post("/leads/{raw_id:str}/actions/{raw_action:str}/done", include_in_schema=False, sync_to_thread=True)
+def lead_action_done(
+    principal: Principal, raw_id: str, raw_action: str, data: FormBody, sales_deps: SalesDeps,
+) -> Redirect:
+    form = FieldReader(data)
+    with not_found_page():
+        lead_id = record_id(ENTITY, raw_id)
+        UpdateLeadAction(sales_deps)(principal, UpdateLeadActionCommand(
+            lead_id=lead_id, action_id=record_id("lead_action", raw_action),
+            changes={"is_done": form.flag("is_done")}))
+    return _back_to(lead_id, "actions")
+
+
+COMMENT_PAGE = 50
+FETCH_HEADER = "x-requested-with"
+
+
+def record_comments(
+    principal: Principal, sales_deps: SalesDeps, record_type: RecordType, target: UUID,
+) -> Sequence[CommentView]:
+    return ListComments(sales_deps)(principal, record_type, target, PageRequest(limit=COMMENT_PAGE)).items
+
+
+def add_comment(
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, record_type: RecordType,
+    raw_id: str, data: Mapping[str, Any], base: str,
+) -> Response[Any]:
+    """A comment posted from a record page (light users too): the comments card for dps.js (which swaps
+    it in place), else back to the page (303). An empty comment is simply ignored."""
+    form = FieldReader(data)
+    with not_found_page():
+        target = record_id(record_type.value, raw_id)
+        body = form.raw("body")
+        if body:
+            AddComment(sales_deps)(principal, AddCommentCommand(record_type=record_type, record_id=target, body=body))
+        if request.headers.get(FETCH_HEADER, "").lower() == "fetch":
+            return page(request, "leads/_comments.html", context={
+                "comments": record_comments(principal, sales_deps, record_type, target),
+                "comments_action": f"{base}/{target}/comments"})
+    return Redirect(f"{base}/{target}#comments", status_code=303)
+
+
+@post("/leads/{raw_id:str}/comments", include_in_schema=False, sync_to_thread=True)
+def lead_comment(
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
+) -> Response[Any]:
+    return add_comment(request, principal, sales_deps, RecordType.LEAD, raw_id, data, "/leads")
+
+
+ROUTES = (
+    leads_list, lead_new, lead_create, lead_edit, lead_update, lead_delete, lead_convert_form, lead_convert,
+    lead_action_add, lead_action_done, lead_comment, lead_page,
+)
+"""This module's pages, registered in the UI router (static paths before parameter ones)."""
