@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, csrf_token, log_in
+from tests.integration.ui.pages_support import auth, count_of, form_data, post_json
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
 """The HTTP tests' fixtures (a container on SQLite, alice and the light bob, the TestClient)."""
@@ -20,31 +21,12 @@ VALID_NUMBER = "5010001008846"
 BAD_NUMBER = "5010001008847"
 
 
-def auth(world: World, login: str) -> dict[str, str]:
-    """Headers for the JSON API as `login` (records are made through the use cases)."""
-    return {"Authorization": f"Bearer {world.bearer(login)}"}
-
-
-def post_json(client: TestClient[Any], headers: dict[str, str], path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/api/v1/{path}", headers=headers, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
 def _row_ids(html: str) -> list[str]:
     return re.findall(r'<tr data-id="([0-9a-f-]{36})">', html)
 
 
 def _names(html: str) -> list[str]:
     return re.findall(r'<a class="record-link" href="/accounts/[0-9a-f-]+">([^<]+)</a>', html)
-
-
-def count_of(html: str) -> int:
-    """The list's count line (件)."""
-    match = re.search(r'<span class="count" data-count="(\d+)">', html)
-    assert match, "no count on the page"
-    return int(match.group(1))
 
 
 @pytest.fixture
@@ -172,10 +154,6 @@ def test_the_detail_shows_cards_and_related_lists(
     for path in ("/persons", "/opportunities", "/activities"):
         assert f'href="{path}?account_id={tokyo}">すべて表示' in html
     assert "非公開" not in html
-
-
-def form_data(client: TestClient[Any], path: str, **fields: str) -> dict[str, str]:
-    return {"_csrf_token": csrf_token(client, path), **fields}
 
 
 def test_create_through_the_form(client: TestClient[Any], world: World) -> None:

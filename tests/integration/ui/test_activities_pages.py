@@ -14,6 +14,8 @@ from litestar.testing import TestClient
 
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, csrf_token, log_in
+from tests.integration.ui.pages_support import auth as _auth
+from tests.integration.ui.pages_support import post_json as _api
 
 app_container = http_fixtures.app_container
 client = http_fixtures.client
@@ -26,17 +28,6 @@ PAST = TODAY - timedelta(days=2)
 ROW = re.compile(r'<tr data-id="([0-9a-f-]{36})"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 FETCH = {"X-Requested-With": "fetch"}
-
-
-def _auth(world: World, login: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {world.bearer(login)}"}
-
-
-def _api(client: TestClient[Any], headers: dict[str, str], path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/api/v1/{path}", headers=headers, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 def _activity(client: TestClient[Any], headers: dict[str, str], **body: Any) -> dict[str, Any]:

@@ -12,35 +12,18 @@ from litestar.testing import TestClient
 
 from dps.domain.shared.principal import License
 from tests.integration.http import conftest as http_fixtures
-from tests.integration.http.conftest import PASSWORD, World, csrf_token, log_in
+from tests.integration.http.conftest import PASSWORD, World, log_in
+from tests.integration.ui.pages_support import auth as _auth
+from tests.integration.ui.pages_support import count_of as _count
+from tests.integration.ui.pages_support import form_data as _form
+from tests.integration.ui.pages_support import post_json as _post
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
 """The HTTP tests' fixtures (a container on SQLite, alice and the light bob, the TestClient)."""
 
 
-def _auth(world: World, login: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {world.bearer(login)}"}
-
-
-def _post(client: TestClient[Any], headers: dict[str, str], path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/api/v1/{path}", headers=headers, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
 def _row_ids(html: str) -> list[str]:
     return re.findall(r'<tr data-id="([0-9a-f-]{36})">', html)
-
-
-def _count(html: str) -> int:
-    match = re.search(r'<span class="count" data-count="(\d+)">', html)
-    assert match, "no count on the page"
-    return int(match.group(1))
-
-
-def _form(client: TestClient[Any], path: str, **fields: Any) -> dict[str, Any]:
-    return {"_csrf_token": csrf_token(client, path), **fields}
 
 
 def _lines(year: int, base: int = 1000) -> list[dict[str, str]]:

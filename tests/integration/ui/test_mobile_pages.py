@@ -14,22 +14,13 @@ from litestar.testing import TestClient
 
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, csrf_token, log_in
+from tests.integration.ui.pages_support import auth as _auth
+from tests.integration.ui.pages_support import post_json as _post
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
 """The HTTP tests' fixtures (a container on SQLite, alice and the light bob, the TestClient)."""
 
 FETCH = {"X-Requested-With": "fetch"}
-
-
-def _auth(world: World, login: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {world.bearer(login)}"}
-
-
-def _post(client: TestClient[Any], headers: dict[str, str], path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/api/v1/{path}", headers=headers, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 def _api(client: TestClient[Any], headers: dict[str, str], path: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 import tests.integration.http.conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, csrf_token, log_in
+from tests.integration.ui.pages_support import auth as _auth
 from tests.integration.ui.screens import created
 
 app_container = http_fixtures.app_container
@@ -20,10 +21,6 @@ world = http_fixtures.world
 
 ROW_ID = re.compile(r'<tr data-id="([0-9a-f-]{36})"')
 COUNT = re.compile(r'<span class="count" data-count="(\d+)">')
-
-
-def _auth(world: World, login: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {world.bearer(login)}"}
 
 
 def _api(client: TestClient[Any], headers: dict[str, str], path: str, body: dict[str, Any]) -> dict[str, Any]:

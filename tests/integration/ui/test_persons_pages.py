@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, csrf_token, log_in
-from tests.integration.ui.test_accounts_pages import auth, count_of, form_data, post_json
+from tests.integration.ui.pages_support import auth, count_of, form_data, post_json
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
 """The HTTP tests' fixtures (a container on SQLite, alice and the light bob, the TestClient)."""

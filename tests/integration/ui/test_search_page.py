@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import PASSWORD, World, log_in
-from tests.integration.ui.test_accounts_pages import auth, post_json
+from tests.integration.ui.pages_support import auth, post_json
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
 """The HTTP tests' fixtures (a container on SQLite, alice and the light bob, the TestClient)."""
