@@ -57,6 +57,7 @@ from dps.entrypoints.http.ui import (
     account,
     accounts_pages,
     activities_pages,
+    attachments_pages,
     budgets_pages,
     campaigns_pages,
     home,
@@ -67,6 +68,7 @@ from dps.entrypoints.http.ui import (
     notifications_pages,
     opportunities_pages,
     persons_pages,
+    record_cards_pages,
     search_pages,
 )
 from dps.entrypoints.http.ui.pages import SALES_DEPS_STATE
@@ -116,7 +118,7 @@ def api_router() -> Router:
 
 UI_PAGES = (
     accounts_pages, persons_pages, opportunities_pages, activities_pages, leads_pages, campaigns_pages,
-    budgets_pages, notifications_pages, search_pages, mobile_pages, lookups,
+    budgets_pages, notifications_pages, search_pages, mobile_pages, lookups, attachments_pages, record_cards_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 

@@ -33,7 +33,6 @@ from dps.application.sales.accounts.record_parts import RecordParts
 from dps.application.sales.activities.commands import ActivitiesOfQuery
 from dps.application.sales.activities.queries import ListActivitiesOf
 from dps.application.sales.collaboration.attachments import ListAttachments
-from dps.application.sales.collaboration.comments import ListComments
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.opportunities.queries import ListRelatedOpportunities
 from dps.application.sales.opportunities.read_models import OpportunitySearch
@@ -50,6 +49,7 @@ from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_cards_pages import record_comments
 from dps.entrypoints.http.ui.records import local_time, not_found_page, record_id
 
 FORM = "accounts/form.html"
@@ -319,7 +319,7 @@ def account_page(
         principal, account_id, OpportunitySearch(), related())
     activities = ListActivitiesOf(sales_deps)(principal, ActivitiesOfQuery(
         parent_type=RecordType.ACCOUNT, parent_id=account_id, page=related()))
-    comments = ListComments(sales_deps)(principal, RecordType.ACCOUNT, account_id, PageRequest(limit=20))
+    comments = record_comments(sales_deps, principal, RecordType.ACCOUNT, account_id)
     attachments = ListAttachments(sales_deps)(principal, RecordType.ACCOUNT, account_id)
     code_lists = list_code_lists(principal)
     relation_names = {p.id: p.full_name for p in persons.items}

@@ -39,6 +39,7 @@ from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import GetActivity, SearchActivities
 from dps.application.sales.activities.register import CreateActivity
 from dps.application.sales.campaigns.queries import ViewCampaign
+from dps.application.sales.collaboration.attachments import ListAttachments
 from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand, ListComments
 from dps.application.sales.collaboration.likes import LikeIt, ListLikes, UnlikeIt
 from dps.application.sales.collaboration.views import CommentView, LikerView
@@ -265,6 +266,7 @@ def _detail(
         "custom": [(d.label_ja, activity.custom_fields.get(d.key)) for d in definitions
                    if d.key in activity.custom_fields],
         "me": principal.user_id,
+        "attachments": ListAttachments(deps)(principal, RecordType.ACTIVITY, activity.id),
     })
 
 

@@ -15,6 +15,7 @@ from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.accounts.record_parts import RecordParts
 from dps.application.sales.activities.commands import ActivitiesOfQuery
 from dps.application.sales.activities.queries import ListActivitiesOf
+from dps.application.sales.collaboration.attachments import ListAttachments
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.persons.cards import ListBusinessCards
 from dps.application.sales.persons.commands import (
@@ -50,6 +51,7 @@ from dps.entrypoints.http.ui.forms import FormBody
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_cards_pages import record_comments
 from dps.entrypoints.http.ui.records import local_time, not_found_page, record_id
 
 SORTS = ("kana", "name", "updated_at", "created_at")
@@ -109,6 +111,8 @@ def person_page(
         "labels": labels_of(code_lists), "users": user_names(principal, list_users), "relation_names": names,
         "local_time": local_time(principal), "me": principal.user_id,
         "custom_fields": custom_field_views(principal, sales_deps, "person", code_lists),
+        "comments": record_comments(sales_deps, principal, RecordType.PERSON, person_id),
+        "attachments": ListAttachments(sales_deps)(principal, RecordType.PERSON, person_id),
     })
 
 
