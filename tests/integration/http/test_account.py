@@ -81,3 +81,36 @@ def test_issue_token_shows_the_bearer_once_and_it_works_on_the_api(client: TestC
     assert me.status_code == 200
     assert me.json()["login_id"] == "bob"
     assert "api_token.issued" in world.events("security")
+
+
+def test_a_user_switches_to_english_first_and_back(client: TestClient[Any], world: World) -> None:
+    """表示設定: the language applies to every page at once (the principal memo follows the directory version)."""
+    log_in(client, "alice", PASSWORD)
+    assert re.search(r'取引先 <span class="en">/ Accounts</span>', client.get("/accounts").text)
+    token = csrf_token(client, "/account/preferences")
+
+    saved = client.post("/account/preferences", data={
+        "_csrf_token": token, "locale": "en", "time_zone": "Europe/London"}, follow_redirects=False)
+    assert saved.status_code == 303
+
+    page = client.get("/accounts").text
+    assert re.search(r'Accounts <span class="en">/ 取引先</span>', page)
+    assert '<html lang="en">' in page
+    assert 'value="Europe/London"' in client.get("/account/preferences").text
+
+    bad = client.post("/account/preferences", data={"_csrf_token": token, "locale": "ja", "time_zone": "Mars/Base"})
+    assert bad.status_code == 422
+    assert "Mars/Base" in bad.text and "unknown time zone" in bad.text
+    assert re.search(r'Accounts <span class="en">/ 取引先</span>', client.get("/accounts").text)
+
+
+def test_the_api_changes_my_preferences_and_refuses_an_unknown_language(client: TestClient[Any], world: World) -> None:
+    headers = {"Authorization": f"Bearer {world.bearer('alice')}"}
+    changed = client.patch("/api/v1/me", headers=headers, json={"locale": "en", "time_zone": "UTC"})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["locale"], changed.json()["time_zone"]) == ("en", "UTC")
+    assert client.get("/api/v1/me", headers=headers).json()["locale"] == "en"
+
+    refused = client.patch("/api/v1/me", headers=headers, json={"locale": "fr", "time_zone": "UTC"})
+    assert refused.status_code == 422
+    assert "locale" in refused.json()["errors"]

@@ -118,3 +118,24 @@ class ListUsers:
     def __call__(self, principal: Principal, *, include_inactive: bool = False) -> Sequence[User]:
         with self._d.uow(principal.tenant_id) as uow:
             return uow.users.list(include_inactive=include_inactive)
+
+
+class ChangeMyPreferences:
+    """A user sets their own display language (ja / en) and time zone; any licence may."""
+
+    def __init__(self, deps: DirectoryDeps) -> None:
+        self._d = deps
+
+    def __call__(self, principal: Principal, *, locale: str, time_zone: str) -> User:
+        check_time_zone(time_zone)
+        with self._d.uow(principal.tenant_id) as uow:
+            user = uow.users.get(principal.user_id)
+            if user is None:
+                raise NotFound("user", principal.login_id)
+            before = snapshot(user)
+            with domain_rules():
+                user.change_profile(locale=locale, time_zone=time_zone)
+            uow.users.update(user)
+            uow.commit()
+        log_master_change(self._d.audit, principal, "user", "preferences", user, before=before)
+        return user

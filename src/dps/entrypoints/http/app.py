@@ -102,7 +102,7 @@ def api_router() -> Router:
     return Router(
         path="/api/v1",
         route_handlers=[
-            me.me,
+            me.me, me.change_me,
             users.list_users_handler, users.add_user_handler,
             directory.list_companies_handler, directory.create_company_handler,
             directory.list_public_groups_handler, directory.org_refresh_handler,
@@ -129,6 +129,7 @@ def ui_router() -> Router:
         route_handlers=[
             login.login_page, login.login_submit, login.logout, home.home,
             account.password_page, account.password_submit, account.tokens_page, account.tokens_submit,
+            account.preferences_page, account.preferences_submit,
             *(handler for module in UI_PAGES for handler in module.ROUTES),
         ],
         dependencies={"principal": Provide(page_principal, sync_to_thread=False)},

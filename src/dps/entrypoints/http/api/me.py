@@ -6,8 +6,10 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Request, get
+from attrs import evolve
+from litestar import Request, get, patch
 
+from dps.application.directory.users import ChangeMyPreferences
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.context import request_info
 
@@ -29,6 +31,10 @@ class MeOut(msgspec.Struct):
 
 @get("/me", summary="The acting user (principal) of the token", sync_to_thread=False)
 def me(request: Request[Any, Any, Any], principal: Principal) -> MeOut:
+    return me_out(request, principal)
+
+
+def me_out(request: Request[Any, Any, Any], principal: Principal) -> MeOut:
     return MeOut(
         tenant=request_info(request.scope).tenant or "",
         tenant_id=principal.tenant_id,
@@ -43,3 +49,17 @@ def me(request: Request[Any, Any, Any], principal: Principal) -> MeOut:
         locale=principal.locale,
         time_zone=principal.time_zone,
     )
+
+
+class PreferencesIn(msgspec.Struct):
+    locale: str
+    time_zone: str
+
+
+@patch("/me", summary="Change my display language (ja / en) and time zone", sync_to_thread=True)
+def change_me(
+    request: Request[Any, Any, Any], principal: Principal, data: PreferencesIn,
+    change_my_preferences: ChangeMyPreferences,
+) -> MeOut:
+    user = change_my_preferences(principal, locale=data.locale, time_zone=data.time_zone)
+    return me_out(request, evolve(principal, locale=user.locale, time_zone=user.time_zone))

@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.main_menu": ("メインメニュー", "Main menu"),
     "nav.user_menu": ("ユーザメニュー", "User menu"),
     "nav.password": ("パスワード変更", "Password"),
+    "nav.preferences": ("表示設定", "Language"),
     "nav.tokens": ("APIトークン", "API tokens"),
     "nav.logout": ("ログアウト", "Log out"),
     "nav.search": ("検索", "Search"),
