@@ -1,7 +1,7 @@
 """取引先 screens (accounts): list, detail, forms (S5).
 
-Also the form parts the パーソン screens share (custom fields, 非公開 allow-list, user names, code lists):
-accounts and persons take the same record parts (`RecordParts`).
+Also what the パーソン screens share: accounts and persons take the same record parts (`RecordParts`) and
+render their forms through `RecordForms` (the parts themselves are in `record_forms`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.catalog.custom_fields import ListCustomFields
-from dps.application.directory.groups import ListPublicGroups
-from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import ListUsers
 from dps.application.sales.accounts.commands import (
     CreateAccount,
@@ -39,17 +36,36 @@ from dps.application.sales.opportunities.read_models import OpportunitySearch
 from dps.application.shared.errors import Conflict
 from dps.application.shared.guards import ensure_can_write
 from dps.application.shared.paging import Page, PageRequest
-from dps.domain.catalog.code_lists import CodeList
 from dps.domain.sales.accounts import ACCOUNT_CODE_LISTS
 from dps.domain.sales.records import RecordType, SalesRecord
-from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
+from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
-from dps.domain.visibility.records import Restriction
+from dps.entrypoints.http.ui.code_choices import (
+    all_code_options,
+    code_labels_of,
+    code_lists_by_key,
+    code_options,
+    is_english,
+)
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
 from dps.entrypoints.http.ui.record_cards_pages import record_comments
+from dps.entrypoints.http.ui.record_forms import FORM_DEPENDENCIES as RECORD_FORM_DEPENDENCIES
+from dps.entrypoints.http.ui.record_forms import (
+    CustomFieldView,
+    FormDeps,
+    custom_field_query,
+    custom_field_values,
+    custom_field_views,
+    form_errors,
+    form_version,
+    read_custom_fields,
+    read_restriction,
+    restriction_values,
+    user_names,
+)
 from dps.entrypoints.http.ui.records import local_time, not_found_page, record_id
 
 FORM = "accounts/form.html"
@@ -58,7 +74,6 @@ DEFAULT_SORT = "name"
 RELATED_ROWS = 5
 NAME_ROWS = 100
 """With relations to name, the account's persons are read once with this many rows (still one query)."""
-CUSTOM_FIELD_PREFIX = "cf."
 DIGITS = re.compile(r"\D")
 TEXT_FIELDS = (
     "name", "kana", "code", "short_name", "corporate_number", "postal_code", "prefecture", "address", "phone",
@@ -66,9 +81,8 @@ TEXT_FIELDS = (
 )
 """The account's text columns as the form names them (``website`` is the column ``url``, as in the API)."""
 ERROR_FIELDS = {"url": "website", "restriction": "is_restricted"}
+"""The use case's field names that the form names otherwise."""
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-MISSING_VERSION = 0
-"""A form without its version is treated as stale (versions start at 1): 409, never a blind overwrite."""
 
 
 class SavedRecord(Protocol):
@@ -79,123 +93,9 @@ class SavedRecord(Protocol):
 # -- parts shared with the persons screens -----------------------------------------------------------
 
 
-@frozen
-class CustomFieldView:
-    """A 拡張項目 as the `_form.html` macro shows it: its choices are the codes of its code list."""
-
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...] = ()
-
-
-def custom_field_views(
-    principal: Principal, deps: SalesDeps, entity: str, code_lists: Sequence[CodeList]
-) -> list[CustomFieldView]:
-    by_key = {cl.key: cl for cl in code_lists}
-    views = []
-    for d in ListCustomFields(uow=deps.uow)(principal, entity):
-        listed = by_key.get(d.code_list_key or "")
-        choices = tuple(v.code for v in listed.active()) if listed is not None else ()
-        label = d.label_en if principal.locale.startswith("en") and d.label_en else d.label_ja
-        views.append(CustomFieldView(key=d.key, label=label, kind=str(d.kind), required=d.required, choices=choices))
-    return views
-
-
-def labels_of(code_lists: Sequence[CodeList]) -> dict[str, dict[str, str]]:
-    """code list key -> code -> 日本語ラベル."""
-    return {cl.key: {v.code: v.label_ja for v in cl.values} for cl in code_lists}
-
-
-def options_of(code_lists: Sequence[CodeList], key: str) -> list[tuple[str, str]]:
-    """The active values of a code list as (code, label) options."""
-    listed = next((cl for cl in code_lists if cl.key == key), None)
-    return [] if listed is None else [(v.code, v.label_ja) for v in listed.active()]
-
-
-def user_names(principal: Principal, list_users: ListUsers) -> dict[UUID, str]:
-    """Every user's name by id, read once per page (owners, staff and allow-lists of any number of rows)."""
-    return {u.id: u.name for u in list_users(principal, include_inactive=True)}
-
-
-def restriction_choices(
-    principal: Principal, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups
-) -> dict[str, list[tuple[str, str]]]:
-    return {
-        "organizations": [(str(o.id), o.name) for o in list_organizations(principal)],
-        "groups": [(str(g.id), g.name) for g in list_public_groups(principal)],
-    }
-
-
-def read_restriction(form: FieldReader) -> Restriction | None:
-    """非公開 and its allow-list; unchecked is public (the lists are still read, to refill the form)."""
-    restricted = form.flag("is_restricted")
-    users = form.uuids("allowed_user_ids")
-    organizations = form.uuids("allowed_organization_ids")
-    groups = form.uuids("allowed_group_ids")
-    if not restricted:
-        return None
-    return Restriction(
-        users=frozenset(cast(UserId, u) for u in users),
-        organizations=frozenset(cast(OrganizationId, o) for o in organizations),
-        groups=frozenset(cast(PublicGroupId, g) for g in groups),
-    )
-
-
-def read_custom_fields(form: FieldReader, definitions: Sequence[CustomFieldView]) -> dict[str, Any]:
-    """``cf.<key>`` fields; an empty one clears the value on update (and is left out on create)."""
-    found: dict[str, Any] = {}
-    for d in definitions:
-        name = CUSTOM_FIELD_PREFIX + d.key
-        if d.kind == "multi_choice":
-            found[d.key] = list(form.all(name)) or None
-        else:
-            found[d.key] = form.raw(name)
-    return found
-
-
 def record_part_values(record: SalesRecord) -> dict[str, Any]:
-    """The 非公開 and custom field values of a saved record, as the form names them."""
-    restriction = record.restriction
-    values: dict[str, Any] = {
-        "version": record.version,
-        "is_restricted": restriction is not None,
-        "allowed_user_ids": [str(u) for u in restriction.users] if restriction else [],
-        "allowed_organization_ids": [str(o) for o in restriction.organizations] if restriction else [],
-        "allowed_group_ids": [str(g) for g in restriction.groups] if restriction else [],
-    }
-    for key, value in record.custom_fields.items():
-        values[CUSTOM_FIELD_PREFIX + key] = value
-    return values
-
-
-def chosen_users(values: Mapping[str, Any], names: Mapping[UUID, str]) -> list[tuple[str, str]]:
-    """The allow-list's users as (id, name) chips."""
-    chosen = []
-    for raw in values.get("allowed_user_ids") or []:
-        try:
-            chosen.append((str(raw), names.get(UUID(str(raw)), str(raw))))
-        except ValueError:
-            continue
-    return chosen
-
-
-def form_errors(errors: Mapping[str, str]) -> dict[str, str]:
-    """The use case's field names as the form's (custom fields ``cf.<key>``, ``url`` is ``website``)."""
-    shown: dict[str, str] = {}
-    for key, message in errors.items():
-        if key.startswith("custom_fields."):
-            key = CUSTOM_FIELD_PREFIX + key.removeprefix("custom_fields.")
-        shown[ERROR_FIELDS.get(key, key)] = message
-    return shown
-
-
-def custom_field_filters(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {
-        k.removeprefix(CUSTOM_FIELD_PREFIX): v for k, v in request.query_params.items()
-        if k.startswith(CUSTOM_FIELD_PREFIX) and len(k) > len(CUSTOM_FIELD_PREFIX) and v.strip()
-    }
+    """The version, 非公開 and custom field values of a saved record, as the form names them."""
+    return {"version": record.version, **restriction_values(record), **custom_field_values(record)}
 
 
 def empty_page() -> Page[Any]:
@@ -207,40 +107,27 @@ def related(limit: int = RELATED_ROWS) -> PageRequest:
     return PageRequest(limit=limit, count=True)
 
 
-def form_version(form: FieldReader) -> int:
-    """The version the form was read at (its hidden field); without one the save is refused as stale."""
-    version = form.integer("version")
-    return MISSING_VERSION if version is None else version
-
-
 @frozen
 class RecordForms:
     """What the 取引先 and パーソン forms need around their own fields, for one request: code lists
     (picklists), custom fields, the 非公開 allow-list's choices and user names; rendering the form and
     saving through `submit` (303 to the record, 422 / 409 re-rendering what was typed)."""
 
-    request: Request[Any, Any, Any]
-    principal: Principal
-    deps: SalesDeps
-    list_code_lists: ListCodeLists
-    list_users: ListUsers
-    list_organizations: ListOrganizations
-    list_public_groups: ListPublicGroups
+    form: FormDeps
 
     def definitions(self, entity: str) -> list[CustomFieldView]:
-        return custom_field_views(self.principal, self.deps, entity, self.list_code_lists(self.principal))
+        return self.form.custom_fields(entity, english=is_english(self.form.principal))
 
     def render(
         self, template: str, entity: str, *, values: Mapping[str, Any], errors: Mapping[str, str] | None = None,
         conflict: Conflict | None = None, status: int = 200, **extra: Any,
     ) -> Template:
-        code_lists = self.list_code_lists(self.principal)
-        return page(self.request, template, status_code=status, context={
-            "values": values, "errors": form_errors(errors or {}), "conflict": conflict,
-            "options": {cl.key: options_of(code_lists, cl.key) for cl in code_lists},
-            "custom_fields": custom_field_views(self.principal, self.deps, entity, code_lists),
-            "choices": restriction_choices(self.principal, self.list_organizations, self.list_public_groups),
-            "chosen_users": chosen_users(values, user_names(self.principal, self.list_users)),
+        lists = self.form.lists()
+        return page(self.form.request, template, status_code=status, context={
+            "values": values, "errors": form_errors(errors or {}, ERROR_FIELDS), "conflict": conflict,
+            "options": all_code_options(lists),
+            "custom_fields": self.form.custom_fields(entity, lists, english=is_english(self.form.principal)),
+            **self.form.people().context(values),
             **extra,
         })
 
@@ -256,16 +143,11 @@ class RecordForms:
         )
 
 
-def provide_record_forms(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
-) -> RecordForms:
-    return RecordForms(request=request, principal=principal, deps=sales_deps, list_code_lists=list_code_lists,
-                       list_users=list_users, list_organizations=list_organizations,
-                       list_public_groups=list_public_groups)
+def provide_record_forms(form_deps: FormDeps) -> RecordForms:
+    return RecordForms(form=form_deps)
 
 
-FORM_DEPENDENCIES = {"record_forms": Provide(provide_record_forms, sync_to_thread=False)}
+FORM_DEPENDENCIES = {**RECORD_FORM_DEPENDENCIES, "record_forms": Provide(provide_record_forms, sync_to_thread=False)}
 """Handler dependencies of the record forms: `record_forms: RecordForms`."""
 
 
@@ -280,7 +162,7 @@ def _account_query(request: Request[Any, Any, Any], form: FieldReader) -> Accoun
         corporate_number=digits or None,
         account_type_code=form.text("account_type_code"), transaction_status_code=form.text("transaction_status_code"),
         industry_code=form.text("industry_code"), parent_account_id=form.uuid("parent_account_id"),
-        custom_fields=custom_field_filters(request),
+        custom_fields=custom_field_query(request),
     )
 
 
@@ -293,12 +175,12 @@ def accounts_list(
     query = _account_query(request, form)
     pager = Pager.of(request.query_params, sorts=SORTS, default_sort=DEFAULT_SORT)
     found = empty_page() if form.errors else SearchAccounts(sales_deps)(principal, query, pager.page_request())
-    code_lists = list_code_lists(principal)
+    lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "accounts/list.html", context={
         "pager": pager.with_page(found), "values": query_values(request.query_params), "errors": form.errors,
-        "labels": labels_of(code_lists), "users": user_names(principal, list_users),
-        "options": {key: options_of(code_lists, key) for key in ACCOUNT_CODE_LISTS.values()},
-        "custom_fields": custom_field_views(principal, sales_deps, "account", code_lists),
+        "labels": code_labels_of(lists), "users": user_names(principal, list_users),
+        "options": {key: code_options(lists, key) for key in ACCOUNT_CODE_LISTS.values()},
+        "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
     })
 
 
@@ -321,14 +203,14 @@ def account_page(
         parent_type=RecordType.ACCOUNT, parent_id=account_id, page=related()))
     comments = record_comments(sales_deps, principal, RecordType.ACCOUNT, account_id)
     attachments = ListAttachments(sales_deps)(principal, RecordType.ACCOUNT, account_id)
-    code_lists = list_code_lists(principal)
+    lists = code_lists_by_key(principal, list_code_lists)
     relation_names = {p.id: p.full_name for p in persons.items}
     return page(request, "accounts/detail.html", context={
         "record": detail.account, "detail": detail, "persons": persons, "opportunities": opportunities,
         "activities": activities, "comments": comments, "attachments": attachments,
-        "labels": labels_of(code_lists), "users": user_names(principal, list_users),
+        "labels": code_labels_of(lists), "users": user_names(principal, list_users),
         "relation_names": relation_names, "local_time": local_time(principal), "me": principal.user_id,
-        "custom_fields": custom_field_views(principal, sales_deps, "account", code_lists),
+        "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
     })
 
 

@@ -9,7 +9,7 @@ their writes (403)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
@@ -17,13 +17,10 @@ from uuid import UUID
 
 from attrs import frozen
 from litestar import Request, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.catalog.custom_fields import ListCustomFields
-from dps.application.directory.groups import ListPublicGroups
-from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import ListUsers
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.change import DeleteActivity, UpdateActivity
@@ -48,22 +45,39 @@ from dps.application.sales.opportunities.queries import GetOpportunity, SearchOp
 from dps.application.sales.opportunities.read_models import OpportunityListItem, OpportunitySearch
 from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import SearchPersons
-from dps.application.shared.errors import Invalid, NotFound
+from dps.application.shared.errors import Invalid
 from dps.application.shared.paging import MAX_PAGE_SIZE, PageRequest
-from dps.domain.catalog.code_lists import CodeList
 from dps.domain.sales.activities import Activity, ActivityStatus
 from dps.domain.sales.likes import LikeTarget
 from dps.domain.sales.opportunities import Opportunity
 from dps.domain.sales.records import RecordType
-from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
+from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
 from dps.domain.visibility.records import Restriction
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options
 from dps.entrypoints.http.ui.formats import zone_of
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.messages import Labels
 from dps.entrypoints.http.ui.pages import labels_for, page
 from dps.entrypoints.http.ui.query_form import BAD_CHOICE, FieldReader
+from dps.entrypoints.http.ui.record_forms import (
+    FORM_DEPENDENCIES,
+    CustomFieldView,
+    FormDeps,
+    chosen,
+    custom_field_values,
+    ensure_writer,
+    form_errors,
+    is_fetch,
+    read_custom_fields,
+    read_restriction,
+    restriction_choices,
+    restriction_values,
+    user_names,
+    visible_or_none,
+    without_empty,
+)
 from dps.entrypoints.http.ui.records import code_labels, not_found_page, record_id
 
 T = TypeVar("T")
@@ -80,49 +94,9 @@ PROGRESS = "opportunity_update"
 PROGRESS_FIELDS = ("stage_code", "certainty_code", "expected_order_date", "expected_amount")
 COMMENT_PAGE = 200
 LIKERS_PAGE = 50
-FETCH_HEADER = "x-requested-with"
-CUSTOM_PREFIX = "cf."
 
 
 # --- small helpers ------------------------------------------------------------------------------
-
-
-def _quiet(load: Callable[[], T]) -> T | None:
-    """A linked record the viewer may not see (or that is gone) is simply not shown."""
-    try:
-        return load()
-    except NotFound:
-        return None
-
-
-def _is_fetch(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get(FETCH_HEADER, "").lower() == "fetch"
-
-
-def _ensure_writer(principal: Principal) -> None:
-    """Forms are for full users; the use cases refuse a light user's post anyway (403)."""
-    if not principal.can_write_records:
-        raise PermissionDeniedException()
-
-
-def _options(code_list: CodeList | None, keep: str | None = None) -> list[tuple[str, str]]:
-    """(code, label) of a code list's active values, plus the value the record holds if retired."""
-    if code_list is None:
-        return [(keep, keep)] if keep else []
-    found = [(v.code, v.label_ja) for v in code_list.active()]
-    if keep and all(code != keep for code, _ in found):
-        retired = code_list.value(keep)
-        found.append((keep, retired.label_ja if retired else keep))
-    return found
-
-
-def _code_lists(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, CodeList]:
-    return {c.key: c for c in list_code_lists(principal)}
-
-
-def _user_names(principal: Principal, list_users: ListUsers) -> dict[UUID, str]:
-    """Every user's name, read once per page (owners, attendees, allow-lists: no query per row)."""
-    return {u.id: u.name for u in list_users(principal, include_inactive=True)}
 
 
 def _status_label(labels: Labels, status: str) -> str:
@@ -157,7 +131,7 @@ def activities_list(
         found = SearchActivities(sales_deps)(principal, SearchActivitiesQuery(search=search,
                                                                               page=pager.page_request()))
         pager = pager.with_page(found)
-    lists = _code_lists(principal, list_code_lists)
+    lists = code_lists_by_key(principal, list_code_lists)
     rows = pager.items
     link_names = {
         "account_id": next((r.account_name for r in rows if r.account_name), None),
@@ -165,9 +139,9 @@ def activities_list(
     }
     return page(request, "activities/list.html", context={
         "pager": pager, "values": query_values(request.query_params), "errors": reader.errors,
-        "labels": code_labels(principal, list_code_lists),
-        "kind_options": _options(lists.get("activity_kind")),
-        "statuses": STATUSES, "users": _user_names(principal, list_users),
+        "labels": code_labels_of(lists),
+        "kind_options": code_options(lists, "activity_kind"),
+        "statuses": STATUSES, "users": user_names(principal, list_users),
         "link_filters": [(name, pager.filter_value(name), link_names.get(name))
                          for name in LINK_FILTERS if pager.filter_value(name)],
     })
@@ -235,16 +209,16 @@ def _links(deps: SalesDeps, principal: Principal, activity: Activity) -> Links:
             if listed is not None:
                 deal, account_name = listed, listed.account_name
         if deal is None:
-            detail = _quiet(lambda: GetOpportunity(deps)(principal, opportunity_id))
+            detail = visible_or_none(lambda: GetOpportunity(deps)(principal, opportunity_id))
             if detail is not None:
                 deal = detail.opportunity
                 account_name = detail.account_name if detail.opportunity.account_id == account_id else None
     persons, listed_account = _persons_met(deps, principal, account_id, activity.person_ids)
     account_name = account_name or listed_account
     if account_id is not None and account_name is None:
-        account = _quiet(lambda: GetAccount(deps)(principal, account_id))
+        account = visible_or_none(lambda: GetAccount(deps)(principal, account_id))
         account_name = account.account.name if account else None
-    campaign = _quiet(lambda: ViewCampaign(deps)(principal, campaign_id)) if campaign_id else None
+    campaign = visible_or_none(lambda: ViewCampaign(deps)(principal, campaign_id)) if campaign_id else None
     return Links(account=account_name, opportunity=deal.name if deal else None,
                  campaign=campaign.campaign.name if campaign else None, persons=persons, deal=deal)
 
@@ -261,7 +235,7 @@ def _detail(
     definitions = ListCustomFields(uow=deps.uow)(principal, ENTITY) if activity.custom_fields else ()
     return page(request, "activities/detail.html", status_code=status_code, context={
         "record": activity, "stream": stream, "links": _links(deps, principal, activity),
-        "labels": code_labels(principal, list_code_lists), "users": _user_names(principal, list_users),
+        "labels": code_labels(principal, list_code_lists), "users": user_names(principal, list_users),
         "status_label": _status_label(labels_for(principal), activity.status.value),
         "custom": [(d.label_ja, activity.custom_fields.get(d.key)) for d in definitions
                    if d.key in activity.custom_fields],
@@ -285,7 +259,7 @@ def _stream_answer(
     *, error: str | None = None, body: str = "",
 ) -> Template | Redirect:
     """After a comment or like: the stream fragment for dps.js, else back to the detail (303)."""
-    if _is_fetch(request):
+    if is_fetch(request):
         stream = _stream(deps, principal, activity_id, error=error, body=body)
         return page(request, "activities/_stream.html", status_code=422 if error else 200,
                     context={"stream": stream})
@@ -304,7 +278,7 @@ def activity_comment(
             AddComment(sales_deps)(principal, AddCommentCommand(RecordType.ACTIVITY, activity_id, body))
         except Invalid as e:
             error = next(iter(e.errors.values()), e.message)
-            if _is_fetch(request):
+            if is_fetch(request):
                 return _stream_answer(request, principal, sales_deps, activity_id, error=error, body=body)
             activity = GetActivity(sales_deps)(principal, activity_id)
             stream = _stream(sales_deps, principal, activity_id, error=error, body=body)
@@ -354,33 +328,20 @@ class FormChoices:
     statuses: list[tuple[str, str]]
 
 
-@frozen
-class FormDeps:
-    """The use cases a form page reads its choices and names with."""
-
-    sales: SalesDeps
-    code_lists: ListCodeLists
-    users: ListUsers
-    organizations: ListOrganizations
-    groups: ListPublicGroups
-
-
 def _choices(principal: Principal, d: FormDeps, values: Mapping[str, Any], *, editing: bool) -> FormChoices:
-    lists = _code_lists(principal, d.code_lists)
+    lists = code_lists_by_key(principal, d.code_lists)
     labels = labels_for(principal)
+    allow_list = restriction_choices(principal, d.organizations, d.groups)
 
-    def keep(name: str) -> str | None:
-        value = values.get(name)
-        return value if isinstance(value, str) and value else None
+    def options(key: str, name: str | None = None) -> list[tuple[str, str]]:
+        value = values.get(name) if name else None
+        return code_options(lists, key, keep=value if isinstance(value, str) and value else None, keep_last=True)
 
     return FormChoices(
-        kinds=_options(lists.get("activity_kind"), keep("kind_code")),
-        purposes=_options(lists.get("activity_purpose"), keep("purpose_code")),
-        results=_options(lists.get("activity_result"), keep("result_code")),
-        stages=_options(lists.get("opportunity_stage")),
-        certainties=_options(lists.get("certainty")),
-        organizations=[(str(o.id), o.name) for o in d.organizations(principal)],
-        groups=[(str(g.id), g.name) for g in d.groups(principal)],
+        kinds=options("activity_kind", "kind_code"), purposes=options("activity_purpose", "purpose_code"),
+        results=options("activity_result", "result_code"), stages=options("opportunity_stage"),
+        certainties=options("certainty"),
+        organizations=allow_list["organizations"], groups=allow_list["groups"],
         statuses=[(s, labels.text(f"act.status.{s}")) for s in (STATUSES if editing else FORM_STATUSES)],
     )
 
@@ -399,48 +360,21 @@ def _form(
 ) -> Template:
     """The activity form; multi lookups show the chosen ids by name (users from one list, persons
     from one search over the account)."""
-    users = _user_names(principal, d.users)
+    users = user_names(principal, d.users)
     account = _uuid(values.get("account_id"))
     person_ids = [u for u in (_uuid(v) for v in _ids(values, "person_ids")) if u is not None]
     persons, _ = _persons_met(d.sales, principal, account, person_ids)
-
-    def chosen_users(name: str) -> list[tuple[str, str]]:
-        return [(v, users.get(_uuid(v) or UUID(int=0), v)) for v in _ids(values, name)]
 
     action = f"/activities/{record.id}/edit" if mode == "edit" and record is not None else "/activities/new"
     cancel = cancel or (f"/activities/{record.id}" if record is not None else "/activities")
     return page(request, "activities/form.html", status_code=status_code, context={
         "mode": mode, "values": values, "errors": dict(errors or {}), "conflict": conflict, "record": record,
         "action": action, "cancel_href": cancel, "choices": _choices(principal, d, values, editing=mode == "edit"),
-        "definitions": _definitions(d.sales, principal, d.code_lists),
+        "definitions": d.custom_fields(ENTITY),
         "chosen_persons": [(str(p), persons.get(p, str(p))) for p in person_ids],
-        "chosen_attendees": chosen_users("attendee_ids"), "chosen_users": chosen_users("allowed_user_ids"),
+        "chosen_attendees": chosen(values.get("attendee_ids"), users),
+        "chosen_users": chosen(values.get("allowed_user_ids"), users),
     })
-
-
-@frozen
-class FieldView:
-    """A custom field as `_form.html` shows it."""
-
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...]
-
-
-def _definitions(deps: SalesDeps, principal: Principal, list_code_lists: ListCodeLists) -> list[FieldView]:
-    definitions = ListCustomFields(uow=deps.uow)(principal, ENTITY)
-    if not definitions:
-        return []
-    lists = _code_lists(principal, list_code_lists)
-    found = []
-    for d in definitions:
-        code_list = lists.get(d.code_list_key or "")
-        choices = tuple(v.code for v in code_list.active()) if code_list else ()
-        found.append(FieldView(key=d.key, label=d.label_ja, kind=d.kind.value, required=d.required,
-                               choices=choices))
-    return found
 
 
 def _uuid(value: Any) -> UUID | None:
@@ -473,7 +407,6 @@ def _values_of(deps: SalesDeps, principal: Principal, activity: Activity, *, cop
     """The form's values from a saved activity (edit) or for its copy (a 予定 like it, without result
     and next action, on its next-action date when it has one)."""
     links = _links(deps, principal, activity)
-    restriction = activity.restriction
     values: dict[str, Any] = {
         "status": ActivityStatus.PLANNED.value if copy else activity.status.value,
         "kind_code": activity.kind_code, "subject": activity.subject,
@@ -489,14 +422,9 @@ def _values_of(deps: SalesDeps, principal: Principal, activity: Activity, *, cop
         "campaign_id": str(activity.campaign_id or ""), "campaign_id_label": links.campaign or "",
         "person_ids": [str(p) for p in activity.person_ids],
         "attendee_ids": [str(u) for u in activity.attendee_ids],
-        "is_restricted": restriction is not None,
-        "allowed_user_ids": sorted(str(u) for u in restriction.users) if restriction else [],
-        "allowed_organization_ids": sorted(str(o) for o in restriction.organizations) if restriction else [],
-        "allowed_group_ids": sorted(str(g) for g in restriction.groups) if restriction else [],
+        **restriction_values(activity), **custom_field_values(activity),
         "version": "" if copy else str(activity.version),
     }
-    for key, value in activity.custom_fields.items():
-        values[f"{CUSTOM_PREFIX}{key}"] = value if isinstance(value, list) else str(value)
     if not copy and links.deal is not None:
         values |= {k: v for k, v in _progress_of_deal(links.deal).items() if k.startswith(PROGRESS)}
     return values
@@ -528,7 +456,8 @@ def _time_of(reader: FieldReader, name: str, day: date | None, principal: Princi
     return datetime.combine(day, moment, tzinfo=zone_of(principal.time_zone))
 
 
-def _parse(reader: FieldReader, principal: Principal, definitions: Sequence[FieldView], deps: SalesDeps) -> Parsed:
+def _parse(reader: FieldReader, principal: Principal, definitions: Sequence[CustomFieldView],
+           deps: SalesDeps) -> Parsed:
     status = reader.choice("status", STATUSES) or ActivityStatus.PLANNED.value
     day = reader.date("activity_date")
     fields: dict[str, Any] = {
@@ -544,21 +473,7 @@ def _parse(reader: FieldReader, principal: Principal, definitions: Sequence[Fiel
     }
     for name in ("account_id_label", "opportunity_id_label", "campaign_id_label"):
         reader.raw(name)
-    custom: dict[str, Any] = {}
-    for d in definitions:
-        name = f"{CUSTOM_PREFIX}{d.key}"
-        custom[d.key] = list(reader.all(name)) if d.kind == "multi_choice" else reader.raw(name)
-    restriction = None
-    if reader.flag("is_restricted"):
-        restriction = Restriction(
-            users=frozenset(cast(UserId, u) for u in reader.uuids("allowed_user_ids")),
-            organizations=frozenset(cast(OrganizationId, o) for o in reader.uuids("allowed_organization_ids")),
-            groups=frozenset(cast(PublicGroupId, g) for g in reader.uuids("allowed_group_ids")),
-        )
-    else:
-        for name in ("allowed_user_ids", "allowed_organization_ids", "allowed_group_ids"):
-            reader.all(name)
-    return Parsed(fields=fields, custom=custom, restriction=restriction,
+    return Parsed(fields=fields, custom=read_custom_fields(reader, definitions), restriction=read_restriction(reader),
                   progress=_progress_of(reader, status, fields["opportunity_id"], principal, deps))
 
 
@@ -586,7 +501,7 @@ def _progress_of(reader: FieldReader, status: str, opportunity_id: UUID | None, 
     if stage is None and certainty is None and order_date is None and amount is None:
         return None
     if version is None:
-        detail = _quiet(lambda: GetOpportunity(deps)(principal, opportunity_id))
+        detail = visible_or_none(lambda: GetOpportunity(deps)(principal, opportunity_id))
         version = detail.opportunity.version if detail else 0
     return OpportunityProgress(expected_version=version, stage_code=stage, certainty_code=certainty,
                                expected_order_date=order_date, expected_amount=amount)
@@ -605,100 +520,78 @@ def _amount_text(amount: Decimal | None) -> str:
     return str(amount.quantize(Decimal(1))) if amount == amount.to_integral_value() else str(amount)
 
 
-def _form_errors(errors: Mapping[str, str]) -> dict[str, str]:
-    """Use-case error fields as the form names them (custom_fields.x -> cf.x)."""
-    return {(f"{CUSTOM_PREFIX}{k.removeprefix('custom_fields.')}" if k.startswith("custom_fields.") else k): v
-            for k, v in errors.items()}
-
-
-def _form_deps(sales_deps: SalesDeps, list_code_lists: ListCodeLists, list_users: ListUsers,
-               list_organizations: ListOrganizations, list_public_groups: ListPublicGroups) -> FormDeps:
-    return FormDeps(sales=sales_deps, code_lists=list_code_lists, users=list_users,
-                    organizations=list_organizations, groups=list_public_groups)
-
-
 def _saved(saved: SavedActivity) -> Template | Redirect:
     return Redirect(f"/activities/{saved.activity.id}", status_code=303)
 
 
-@get("/activities/new", include_in_schema=False, sync_to_thread=True)
+@get("/activities/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def activity_new(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template:
     """A new activity, prefilled from ``?account_id=&opportunity_id=&campaign_id=`` (related lists)."""
-    _ensure_writer(principal)
-    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    ensure_writer(principal)
     reader = FieldReader(request.query_params)
     values: dict[str, Any] = {"status": ActivityStatus.PLANNED.value,
                               "activity_date": datetime.now(zone_of(principal.time_zone)).date().isoformat()}
     account_id, opportunity_id, campaign_id = (reader.uuid(n) for n in LINK_FILTERS)
     if opportunity_id is not None:
-        deal = _quiet(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
+        deal = visible_or_none(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
         if deal is not None:
             values |= _progress_of_deal(deal.opportunity) | {"opportunity_id": str(opportunity_id)}
             account_id = account_id or deal.opportunity.account_id
     if account_id is not None:
         account_key = account_id
-        account = _quiet(lambda: GetAccount(sales_deps)(principal, account_key))
+        account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_key))
         if account is not None:
             values |= {"account_id": str(account_id), "account_id_label": account.account.name}
     if campaign_id is not None:
-        campaign = _quiet(lambda: ViewCampaign(sales_deps)(principal, campaign_id))
+        campaign = visible_or_none(lambda: ViewCampaign(sales_deps)(principal, campaign_id))
         if campaign is not None:
             values |= {"campaign_id": str(campaign_id), "campaign_id_label": campaign.campaign.name}
-    return _form(request, principal, d, mode="new", values=values)
+    return _form(request, principal, form_deps, mode="new", values=values)
 
 
-@post("/activities/new", include_in_schema=False, sync_to_thread=True)
+@post("/activities/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def activity_create(
-    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template | Redirect:
-    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
     reader = FieldReader(data)
-    definitions = _definitions(sales_deps, principal, list_code_lists)
+    definitions = form_deps.custom_fields(ENTITY)
     parsed = _parse(reader, principal, definitions, sales_deps)
 
     def create() -> SavedActivity:
         return CreateActivity(sales_deps)(principal, CreateActivityCommand(
             **parsed.fields, restriction=parsed.restriction,
-            custom_fields={k: v for k, v in parsed.custom.items() if v not in ("", [])},
+            custom_fields=without_empty(parsed.custom),
             opportunity_update=parsed.progress,
         ))
 
     return submit(
         create, on_success=_saved, reader=reader,
         render=lambda errors, conflict, status: _form(
-            request, principal, d, mode="new", values=reader.values,
-            errors=_form_errors(errors), conflict=conflict, status_code=status),
+            request, principal, form_deps, mode="new", values=reader.values,
+            errors=form_errors(errors), conflict=conflict, status_code=status),
     )
 
 
-@get("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+@get("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def activity_edit(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template:
     activity = _load(sales_deps, principal, raw_id)
-    _ensure_writer(principal)
-    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
-    return _form(request, principal, d, mode="edit", record=activity,
+    ensure_writer(principal)
+    return _form(request, principal, form_deps, mode="edit", record=activity,
                  values=_values_of(sales_deps, principal, activity, copy=False))
 
 
-@post("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+@post("/activities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def activity_update(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    form_deps: FormDeps,
 ) -> Template | Redirect:
     activity = _load(sales_deps, principal, raw_id)
-    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
     reader = FieldReader(data)
-    definitions = _definitions(sales_deps, principal, list_code_lists)
+    definitions = form_deps.custom_fields(ENTITY)
     parsed = _parse(reader, principal, definitions, sales_deps)
     version = reader.integer("version")
     if version is None:
@@ -713,23 +606,20 @@ def activity_update(
     return submit(
         update, on_success=_saved, reader=reader,
         render=lambda errors, conflict, status: _form(
-            request, principal, d, mode="edit", record=activity, values=reader.values,
-            errors=_form_errors(errors), conflict=conflict, status_code=status),
+            request, principal, form_deps, mode="edit", record=activity, values=reader.values,
+            errors=form_errors(errors), conflict=conflict, status_code=status),
     )
 
 
-@get("/activities/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True)
+@get("/activities/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def activity_copy(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template:
     """コピー: the new-activity form filled from this one (posts to /activities/new)."""
     activity = _load(sales_deps, principal, raw_id)
-    _ensure_writer(principal)
-    d = _form_deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    ensure_writer(principal)
     values = _values_of(sales_deps, principal, activity, copy=True)
-    return _form(request, principal, d, mode="copy", values=values, cancel=f"/activities/{activity.id}")
+    return _form(request, principal, form_deps, mode="copy", values=values, cancel=f"/activities/{activity.id}")
 
 
 ROUTES = (

@@ -27,7 +27,7 @@ from dps.application.sales.budgets.manage import (
 from dps.application.sales.budgets.queries import GetBudget, ListBudgets
 from dps.application.sales.budgets.rules import BudgetInput, BudgetLineInput, BudgetQuery
 from dps.application.sales.deps import SalesDeps
-from dps.application.shared.errors import Conflict, Invalid
+from dps.application.shared.errors import Conflict
 from dps.application.shared.guards import ensure_can_write
 from dps.application.tenancy.tenants import GetTenant
 from dps.domain.sales.budgets import Budget
@@ -35,11 +35,12 @@ from dps.domain.sales.fiscal_years import FiscalYear, fiscal_year_of
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.ids import OrganizationId, UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options, is_english
 from dps.entrypoints.http.ui.forms import FormBody, submit
-from dps.entrypoints.http.ui.leads_pages import code_labels_of, code_lists_by_key, code_options, is_english
-from dps.entrypoints.http.ui.listing import Pager, query_values
+from dps.entrypoints.http.ui.listing import Pager, query_values, searched
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_forms import form_version
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 WHAT = "budget"
@@ -49,7 +50,6 @@ NOTICE = "deleted"
 LINE_KEY = re.compile(r"^lines-(\d+)-(month|amount|category_code)$")
 ERROR_LINE = re.compile(r"^lines\[(\d+)\]\.?(\w*)$")
 MAX_LINES = 12 * 50
-MISSING_VERSION = 0
 DEFAULT_START_MONTH = 4
 
 
@@ -75,12 +75,7 @@ def budgets_list(
         kind_code=form.text("kind_code"),
     )
     pager = Pager.of(params, sorts=SORTS, default_sort="-fiscal_year")
-    errors = dict(form.errors)
-    if not errors:
-        try:
-            pager = pager.with_page(ListBudgets(sales_deps)(principal, query, pager.page_request()))
-        except Invalid as e:
-            errors = dict(e.errors)
+    pager, errors = searched(pager, form.errors, lambda request: ListBudgets(sales_deps)(principal, query, request))
     lists = code_lists_by_key(principal, list_code_lists)
     english = is_english(principal)
     deleted = FieldReader(request.query_params).integer(NOTICE)
@@ -351,13 +346,13 @@ def budget_update(
     same_year = FieldReader(data).integer("fiscal_year") == budget.fiscal_year
     start = budget.fiscal_year_start_month if same_year else _start_month(principal, get_tenant)
     parsed = _parse(form, rows, start)
-    version = form.integer("version")
+    version = form_version(form)
     ui = _budget_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations, start)
 
     def edit() -> Budget:
         assert parsed.content is not None
         return EditBudget(sales_deps)(principal, EditBudgetCommand(
-            budget_id=budget.id, expected_version=version if version is not None else MISSING_VERSION,
+            budget_id=budget.id, expected_version=version,
             content=parsed.content))
 
     return submit(

@@ -12,8 +12,6 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.groups import ListPublicGroups
-from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import ListUsers
 from dps.application.sales.activities.commands import SearchActivitiesQuery
 from dps.application.sales.activities.ports import ActivitySearch
@@ -29,37 +27,35 @@ from dps.application.sales.campaigns.queries import ListCampaignLeads, SearchCam
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.opportunities.queries import SearchOpportunities
 from dps.application.sales.opportunities.read_models import OpportunitySearch
-from dps.application.shared.errors import Conflict, Invalid, NotFound
+from dps.application.shared.errors import Conflict, NotFound
 from dps.application.shared.guards import ensure_can_write
 from dps.application.shared.paging import PageRequest
 from dps.domain.catalog.code_lists import CodeList
 from dps.domain.sales.campaigns import Campaign
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options, is_english
 from dps.entrypoints.http.ui.forms import FormBody, submit
-from dps.entrypoints.http.ui.leads_pages import (
-    FieldChoice,
-    People,
-    add_comment,
-    code_labels_of,
-    code_lists_by_key,
-    code_options,
-    custom_field_defs,
+from dps.entrypoints.http.ui.leads_pages import PART_ERRORS, add_comment, lead_comments, record_cards
+from dps.entrypoints.http.ui.listing import Pager, query_values, searched
+from dps.entrypoints.http.ui.pages import page
+from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_forms import (
+    FORM_DEPENDENCIES,
+    CustomFieldView,
+    FormDeps,
+    RecordPeople,
     custom_field_values,
-    field_errors,
-    is_english,
-    people_of,
+    custom_field_views,
+    form_errors,
+    form_version,
     read_custom_fields,
     read_restriction,
     read_staff,
-    record_comments,
     restriction_values,
     staff_values,
     user_names,
 )
-from dps.entrypoints.http.ui.listing import Pager, query_values
-from dps.entrypoints.http.ui.pages import page
-from dps.entrypoints.http.ui.query_form import FieldReader
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 ENTITY = "campaign"
@@ -68,8 +64,6 @@ TEXT_FIELDS = ("name", "expected_effect", "description")
 AMOUNT_FIELDS = ("budget_amount", "actual_cost", "target_amount")
 COUNT_FIELDS = ("target_leads", "target_opportunities")
 RELATED_ROWS = 5
-MISSING_VERSION = 0
-"""A form without its version is treated as stale (versions start at 1): 409, never a blind overwrite."""
 
 
 def _related(rows: int = RELATED_ROWS) -> PageRequest:
@@ -87,12 +81,7 @@ def campaigns_list(
         period_from=form.date("period_from"), period_to=form.date("period_to"), mine=form.flag("mine"),
     )
     pager = Pager.of(request.query_params, sorts=SORTS, default_sort="-starts_on")
-    errors = dict(form.errors)
-    if not errors:
-        try:
-            pager = pager.with_page(SearchCampaigns(sales_deps)(principal, query, pager.page_request()))
-        except Invalid as e:
-            errors = dict(e.errors)
+    pager, errors = searched(pager, form.errors, lambda request: SearchCampaigns(sales_deps)(principal, query, request))
     lists = code_lists_by_key(principal, list_code_lists)
     english = is_english(principal)
     return page(request, "campaigns/list.html", context={
@@ -122,7 +111,7 @@ def _values_of(campaign: Campaign, parent_name: str = "") -> dict[str, Any]:
     return values
 
 
-def _content(form: FieldReader, defs: list[FieldChoice]) -> dict[str, Any]:
+def _content(form: FieldReader, defs: list[CustomFieldView]) -> dict[str, Any]:
     content: dict[str, Any] = {name: form.raw(name) for name in TEXT_FIELDS}
     content |= {name: form.decimal(name) for name in AMOUNT_FIELDS}
     content |= {name: form.integer(name) for name in COUNT_FIELDS}
@@ -131,7 +120,7 @@ def _content(form: FieldReader, defs: list[FieldChoice]) -> dict[str, Any]:
         "starts_on": form.date("starts_on"), "ends_on": form.date("ends_on"),
         "parent_campaign_id": form.uuid("parent_campaign_id"),
         "staff": read_staff(form), "restriction": read_restriction(form),
-        "custom_fields": read_custom_fields(form, defs),
+        "custom_fields": read_custom_fields(form, defs, drop_empty=True),
     }
     if content["starts_on"] is None and "starts_on" not in form.errors:
         form.errors["starts_on"] = "開始日を入力してください / the start date is required"
@@ -144,8 +133,8 @@ class CampaignForm:
     request: Request[Any, Any, Any]
     principal: Principal
     lists: dict[str, CodeList]
-    defs: list[FieldChoice]
-    people: People
+    defs: list[CustomFieldView]
+    people: RecordPeople
 
     def render(
         self, values: Mapping[str, Any], errors: Mapping[str, str], *, status: int = 200,
@@ -154,12 +143,10 @@ class CampaignForm:
     ) -> Template:
         english = is_english(self.principal)
         return page(self.request, "campaigns/form.html", status_code=status, context={
-            "values": values, "errors": field_errors(errors), "conflict": conflict, "campaign": campaign,
-            "action": action, "title_key": title_key,
+            "values": values, "errors": form_errors(errors, PART_ERRORS), "conflict": conflict,
+            "campaign": campaign, "action": action, "title_key": title_key,
             "cancel_href": f"/campaigns/{campaign.id}" if campaign else "/campaigns",
-            "definitions": self.defs, "choices": self.people,
-            "chosen_users": self.people.chosen(values.get("allowed_user_ids")),
-            "chosen_staff": self.people.chosen(values.get("staff_ids")),
+            "definitions": self.defs, **self.people.context(values),
             "kind_options": code_options(self.lists, "campaign_kind", keep=values.get("kind_code") or None,
                                          english=english),
             "status_options": code_options(self.lists, "campaign_status", keep=values.get("status_code") or None,
@@ -167,15 +154,11 @@ class CampaignForm:
         })
 
 
-def _campaign_form(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
-) -> CampaignForm:
-    lists = code_lists_by_key(principal, list_code_lists)
+def _campaign_form(d: FormDeps) -> CampaignForm:
+    lists = d.lists()
     return CampaignForm(
-        request=request, principal=principal, lists=lists,
-        defs=custom_field_defs(sales_deps, principal, ENTITY, lists),
-        people=people_of(principal, list_users, list_organizations, list_public_groups),
+        request=d.request, principal=d.principal, lists=lists,
+        defs=d.custom_fields(ENTITY, lists, english=is_english(d.principal)), people=d.people(with_codes=True),
     )
 
 
@@ -188,26 +171,17 @@ def _parent_name(principal: Principal, sales_deps: SalesDeps, campaign: Campaign
         return ""
 
 
-@get("/campaigns/new", include_in_schema=False, sync_to_thread=True)
-def campaign_new(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
-) -> Template:
+@get("/campaigns/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def campaign_new(principal: Principal, sales_deps: SalesDeps, form_deps: FormDeps) -> Template:
     ensure_can_write(principal, sales_deps.audit, "campaign.create")
-    ui = _campaign_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                        list_public_groups)
+    ui = _campaign_form(form_deps)
     return ui.render({"staff_ids": [str(principal.user_id)]}, {})
 
 
-@post("/campaigns/new", include_in_schema=False, sync_to_thread=True)
-def campaign_create(
-    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Response[Any]:
+@post("/campaigns/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def campaign_create(principal: Principal, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps) -> Response[Any]:
     form = FieldReader(data)
-    ui = _campaign_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                        list_public_groups)
+    ui = _campaign_form(form_deps)
     content = _content(form, ui.defs)
     copy_of = form.text("copy_of")
 
@@ -224,18 +198,13 @@ def campaign_create(
     )
 
 
-@get("/campaigns/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True)
-def campaign_copy(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Template:
+@get("/campaigns/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def campaign_copy(principal: Principal, raw_id: str, sales_deps: SalesDeps, form_deps: FormDeps) -> Template:
     """コピー: the new-campaign form filled from the campaign (posted to /campaigns/new)."""
     with not_found_page():
         source = ViewCampaign(sales_deps)(principal, record_id(ENTITY, raw_id)).campaign
     ensure_can_write(principal, sales_deps.audit, "campaign.copy")
-    ui = _campaign_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                        list_public_groups)
+    ui = _campaign_form(form_deps)
     values = _values_of(source, _parent_name(principal, sales_deps, source))
     values.pop("version")
     values["name"] = f"{source.name}{'(copy)' if is_english(principal) else 'のコピー'}"
@@ -243,39 +212,31 @@ def campaign_copy(
     return ui.render(values, {}, title_key="camp.copy_title")
 
 
-@get("/campaigns/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
-def campaign_edit(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Template:
+@get("/campaigns/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def campaign_edit(principal: Principal, raw_id: str, sales_deps: SalesDeps, form_deps: FormDeps) -> Template:
     with not_found_page():
         campaign = ViewCampaign(sales_deps)(principal, record_id(ENTITY, raw_id)).campaign
     ensure_can_write(principal, sales_deps.audit, "campaign.update")
-    ui = _campaign_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                        list_public_groups)
+    ui = _campaign_form(form_deps)
     values = _values_of(campaign, _parent_name(principal, sales_deps, campaign))
     return ui.render(values, {}, campaign=campaign, action=f"/campaigns/{campaign.id}/edit",
                      title_key="camp.edit_title")
 
 
-@post("/campaigns/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+@post("/campaigns/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def campaign_update(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Response[Any]:
     with not_found_page():
         campaign = ViewCampaign(sales_deps)(principal, record_id(ENTITY, raw_id)).campaign
     form = FieldReader(data)
-    ui = _campaign_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                        list_public_groups)
-    version = form.integer("version")
+    ui = _campaign_form(form_deps)
+    version = form_version(form)
     changes = _content(form, ui.defs)
 
     def update() -> Campaign:
         return UpdateCampaign(sales_deps)(principal, UpdateCampaignCommand(
-            campaign_id=campaign.id, expected_version=version if version is not None else MISSING_VERSION,
+            campaign_id=campaign.id, expected_version=version,
             changes=changes))
 
     return submit(
@@ -331,10 +292,11 @@ def campaign_page(
         "record": campaign, "detail": detail, "labels": code_labels_of(lists, is_english(principal)),
         "users": user_names(principal, list_users), "me": principal.user_id,
         "parent_name": _parent_name(principal, sales_deps, campaign),
-        "definitions": custom_field_defs(sales_deps, principal, ENTITY, lists),
-        "comments": record_comments(principal, sales_deps, RecordType.CAMPAIGN, campaign.id),
+        "definitions": custom_field_views(principal, sales_deps, ENTITY, lists, english=is_english(principal)),
+        "comments": lead_comments(principal, sales_deps, RecordType.CAMPAIGN, campaign.id),
         "comments_action": f"/campaigns/{campaign.id}/comments",
         **_related_lists(principal, sales_deps, campaign.id),
+        **record_cards(principal, sales_deps, RecordType.CAMPAIGN, campaign.id, campaign.relations),
     })
 
 

@@ -1,12 +1,12 @@
 """リード screens (leads, S3): list, detail (actions, comments, conversion links), forms, 変換 (商談化).
 
-The record-form helpers at the top (code list options, custom fields, 非公開 allow-list, staff, user
-names) are shared with the campaign screens, which carry the same record parts.
+The record parts (custom fields, 非公開 allow-list, staff, user names) come from `record_forms`, the code
+lists from `code_choices`; the comments card is shared with the campaign screens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -15,16 +15,14 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.catalog.custom_fields import ListCustomFields
-from dps.application.directory.groups import ListPublicGroups
-from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import ListUsers
 from dps.application.sales.activities.commands import SearchActivitiesQuery
 from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import SearchActivities
 from dps.application.sales.campaigns.ports import CampaignQuery
 from dps.application.sales.campaigns.queries import SearchCampaigns
-from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand, ListComments
+from dps.application.sales.collaboration.attachments import ListAttachments
+from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand
 from dps.application.sales.collaboration.views import CommentView
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.leads.actions import AddLeadAction, ListLeadActions, UpdateLeadAction
@@ -39,196 +37,38 @@ from dps.application.sales.leads.convert import ConvertLead, ConvertLeadCommand,
 from dps.application.sales.leads.manage import DeleteLead, LeadRegistered, RegisterLead, UpdateLead
 from dps.application.sales.leads.ports import LeadQuery
 from dps.application.sales.leads.queries import LeadDetail, SearchLeads, ViewLead
+from dps.application.sales.record_people import GetRelations
 from dps.application.shared.errors import Conflict
 from dps.application.shared.guards import ensure_can_write
 from dps.application.shared.paging import PageRequest
 from dps.domain.catalog.code_lists import CodeList
 from dps.domain.sales.leads import CONVERTED, Lead
-from dps.domain.sales.records import RecordType, SalesRecord, StaffMember
-from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
+from dps.domain.sales.records import RecordType, Relation
 from dps.domain.shared.principal import Principal
-from dps.domain.visibility.records import Restriction
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options, is_english
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_cards_pages import record_comments
+from dps.entrypoints.http.ui.record_forms import (
+    FORM_DEPENDENCIES,
+    CustomFieldView,
+    FormDeps,
+    RecordPeople,
+    custom_field_values,
+    custom_field_views,
+    form_errors,
+    form_version,
+    is_fetch,
+    read_custom_fields,
+    read_restriction,
+    read_staff,
+    restriction_values,
+    staff_values,
+    user_names,
+)
 from dps.entrypoints.http.ui.records import not_found_page, record_id
-
-# --- record-form helpers (shared with campaigns_pages) -------------------------------------------
-
-
-def code_lists_by_key(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, CodeList]:
-    return {cl.key: cl for cl in list_code_lists(principal)}
-
-
-def code_labels_of(lists: Mapping[str, CodeList], english: bool = False) -> dict[str, dict[str, str]]:
-    """code list key -> code -> label (for showing codes)."""
-    return {
-        key: {v.code: (v.label_en or v.label_ja) if english else v.label_ja for v in cl.values}
-        for key, cl in lists.items()
-    }
-
-
-def code_options(
-    lists: Mapping[str, CodeList], key: str, *, keep: str | None = None, skip: Iterable[str] = (),
-    english: bool = False,
-) -> list[tuple[str, str]]:
-    """(code, label) of the list's active values in order; `keep` (a value the record holds) stays
-    offered even when it was deactivated later."""
-    found = lists.get(key)
-    if found is None:
-        return []
-    values = sorted(found.values, key=lambda v: (v.sort_order, v.code))
-    skipped = set(skip)
-    return [
-        (v.code, (v.label_en or v.label_ja) if english else v.label_ja) for v in values
-        if (v.is_active or v.code == keep) and v.code not in skipped
-    ]
-
-
-@frozen
-class FieldChoice:
-    """A custom field as the `custom_fields` form macro reads it."""
-
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...]
-
-
-def custom_field_defs(
-    sales_deps: SalesDeps, principal: Principal, entity: str, lists: Mapping[str, CodeList],
-) -> list[FieldChoice]:
-    """The active custom fields of `entity` with their choices (codes of their code list)."""
-    found = ListCustomFields(uow=sales_deps.uow)(principal, entity)
-    english = principal.locale.startswith("en")
-    return [
-        FieldChoice(
-            key=d.key, label=(d.label_en or d.label_ja) if english else d.label_ja, kind=str(d.kind),
-            required=d.required,
-            choices=_choices(lists.get(d.code_list_key or "")),
-        )
-        for d in found
-    ]
-
-
-def _choices(found: CodeList | None) -> tuple[str, ...]:
-    return tuple(v.code for v in found.active()) if found is not None else ()
-
-
-def read_custom_fields(form: FieldReader, defs: Sequence[FieldChoice]) -> dict[str, Any]:
-    """`cf.<key>` fields into the use cases' custom field values (empty ones left out)."""
-    values: dict[str, Any] = {}
-    for d in defs:
-        name = f"cf.{d.key}"
-        if d.kind == "multi_choice":
-            chosen = list(form.all(name))
-            if chosen:
-                values[d.key] = chosen
-        else:
-            text = form.raw(name)
-            if text:
-                values[d.key] = text
-    return values
-
-
-def custom_field_values(record: SalesRecord) -> dict[str, Any]:
-    return {f"cf.{k}": v for k, v in record.custom_fields.items()}
-
-
-def read_restriction(form: FieldReader) -> Restriction | None:
-    """非公開 with its allow-list (公開先), or None (public)."""
-    users = form.uuids("allowed_user_ids")
-    orgs = form.uuids("allowed_organization_ids")
-    groups = form.uuids("allowed_group_ids")
-    if not form.flag("is_restricted"):
-        return None
-    return Restriction(
-        users=frozenset(cast(UserId, u) for u in users),
-        organizations=frozenset(cast(OrganizationId, o) for o in orgs),
-        groups=frozenset(cast(PublicGroupId, g) for g in groups),
-    )
-
-
-def restriction_values(record: SalesRecord) -> dict[str, Any]:
-    r = record.restriction
-    if r is None:
-        return {"is_restricted": False}
-    return {
-        "is_restricted": True, "allowed_user_ids": [str(u) for u in sorted(r.users)],
-        "allowed_organization_ids": [str(o) for o in sorted(r.organizations)],
-        "allowed_group_ids": [str(g) for g in sorted(r.groups)],
-    }
-
-
-def read_staff(form: FieldReader) -> tuple[StaffMember, ...]:
-    """自社担当者 from the user picker `staff_ids`; the first one is the main one (主担当)."""
-    ids = list(dict.fromkeys(form.uuids("staff_ids")))
-    return tuple(StaffMember(user_id=cast(UserId, u), is_main=i == 0) for i, u in enumerate(ids))
-
-
-def staff_values(record: SalesRecord) -> list[str]:
-    ordered = sorted(record.staff, key=lambda m: not m.is_main)
-    return [str(m.user_id) for m in ordered]
-
-
-def field_errors(errors: Mapping[str, str]) -> dict[str, str]:
-    """Use-case error keys as form field names: custom_fields.x -> cf.x, staff -> staff_ids,
-    restriction -> allowed_user_ids, lines[0].amount -> lines-0-amount."""
-    out: dict[str, str] = {}
-    for key, message in errors.items():
-        name = key
-        if key.startswith("custom_fields."):
-            name = "cf." + key.removeprefix("custom_fields.")
-        elif key == "staff":
-            name = "staff_ids"
-        elif key == "restriction":
-            name = "allowed_user_ids"
-        elif key.startswith("lines["):
-            index, _, rest = key.removeprefix("lines[").partition("]")
-            name = f"lines-{index}-{rest.lstrip('.') or 'month'}"
-        out[name] = message
-    return out
-
-
-@frozen
-class People:
-    """Users, organisations and public groups for pickers and for showing names (one call each)."""
-
-    users: dict[str, str]
-    organizations: list[tuple[str, str]]
-    groups: list[tuple[str, str]]
-
-    def name(self, user_id: object) -> str:
-        return self.users.get(str(user_id), "")
-
-    def chosen(self, ids: object) -> list[tuple[str, str]]:
-        """(id, name) of the picked users (for the lookup chips)."""
-        listed = ids if isinstance(ids, list | tuple) else [ids] if ids else []
-        return [(str(i), self.users.get(str(i), str(i))) for i in listed]
-
-
-def user_names(principal: Principal, list_users: ListUsers) -> dict[str, str]:
-    return {str(u.id): u.name for u in list_users(principal, include_inactive=True)}
-
-
-def people_of(
-    principal: Principal, list_users: ListUsers, list_organizations: ListOrganizations | None = None,
-    list_public_groups: ListPublicGroups | None = None,
-) -> People:
-    orgs = list_organizations(principal) if list_organizations is not None else []
-    groups = list_public_groups(principal) if list_public_groups is not None else []
-    return People(
-        users=user_names(principal, list_users),
-        organizations=[(str(o.id), f"{o.code} {o.name}") for o in orgs],
-        groups=[(str(g.id), g.name) for g in groups],
-    )
-
-
-def is_english(principal: Principal) -> bool:
-    return principal.locale.startswith("en")
-
 
 # --- leads ---------------------------------------------------------------------------------------
 
@@ -241,9 +81,9 @@ TEXT_FIELDS = (
 )
 CODE_FIELDS = ("industry_code", "size_code", "source_code", "status_code", "campaign_follow_status_code")
 CAMPAIGN_NAMES_LIMIT = 200
+PART_ERRORS = {"staff": "staff_ids", "restriction": "allowed_user_ids"}
+"""The use case's names of the record parts as the lead and campaign forms name them."""
 RELATED_ROWS = 5
-MISSING_VERSION = 0
-"""A form without its version is treated as stale (versions start at 1): 409, never a blind overwrite."""
 
 
 def _campaign_names(principal: Principal, sales_deps: SalesDeps) -> dict[str, str]:
@@ -300,7 +140,7 @@ def _values_of(lead: Lead, campaigns: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def _content(form: FieldReader, defs: Sequence[FieldChoice], *, converted: bool = False) -> dict[str, Any]:
+def _content(form: FieldReader, defs: Sequence[CustomFieldView], *, converted: bool = False) -> dict[str, Any]:
     """Every field of the lead form as the use cases name them (the status stays off a converted lead)."""
     content: dict[str, Any] = {name: form.raw(name) for name in TEXT_FIELDS}
     for name in CODE_FIELDS:
@@ -310,7 +150,7 @@ def _content(form: FieldReader, defs: Sequence[FieldChoice], *, converted: bool 
         "corporate_number": form.text("corporate_number"), "campaign_id": form.uuid("campaign_id"),
         "next_action_on": form.date("next_action_on"), "score": form.integer("score"),
         "staff": read_staff(form), "restriction": read_restriction(form),
-        "custom_fields": read_custom_fields(form, defs),
+        "custom_fields": read_custom_fields(form, defs, drop_empty=True),
     }
     form.raw("campaign_id_label")
     return content
@@ -324,8 +164,8 @@ class LeadForm:
     principal: Principal
     sales_deps: SalesDeps
     lists: dict[str, CodeList]
-    defs: list[FieldChoice]
-    people: People
+    defs: list[CustomFieldView]
+    people: RecordPeople
 
     def render(
         self, template: str, values: Mapping[str, Any], errors: Mapping[str, str], *, status: int = 200,
@@ -334,11 +174,9 @@ class LeadForm:
         english = is_english(self.principal)
         keep = {name: values.get(name) for name in CODE_FIELDS}
         return page(self.request, template, status_code=status, context={
-            "values": values, "errors": field_errors(errors), "conflict": conflict, "lead": lead, "action": action,
-            "cancel_href": f"/leads/{lead.id}" if lead else "/leads",
-            "definitions": self.defs, "choices": self.people,
-            "chosen_users": self.people.chosen(values.get("allowed_user_ids")),
-            "chosen_staff": self.people.chosen(values.get("staff_ids")),
+            "values": values, "errors": form_errors(errors, PART_ERRORS), "conflict": conflict, "lead": lead,
+            "action": action, "cancel_href": f"/leads/{lead.id}" if lead else "/leads",
+            "definitions": self.defs, **self.people.context(values),
             "options": {
                 "status_code": code_options(self.lists, "lead_status", keep=cast(str | None, keep["status_code"]),
                                             skip=(CONVERTED,), english=english),
@@ -356,26 +194,20 @@ class LeadForm:
         })
 
 
-def _lead_form(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
-) -> LeadForm:
-    lists = code_lists_by_key(principal, list_code_lists)
+def _lead_form(d: FormDeps) -> LeadForm:
+    lists = d.lists()
     return LeadForm(
-        request=request, principal=principal, sales_deps=sales_deps, lists=lists,
-        defs=custom_field_defs(sales_deps, principal, ENTITY, lists),
-        people=people_of(principal, list_users, list_organizations, list_public_groups),
+        request=d.request, principal=d.principal, sales_deps=d.sales, lists=lists,
+        defs=d.custom_fields(ENTITY, lists, english=is_english(d.principal)), people=d.people(with_codes=True),
     )
 
 
-@get("/leads/new", include_in_schema=False, sync_to_thread=True)
+@get("/leads/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def lead_new(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template:
     ensure_can_write(principal, sales_deps.audit, "lead.create")
-    form = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                      list_public_groups)
+    form = _lead_form(form_deps)
     values: dict[str, Any] = {"status_code": "new", "staff_ids": [str(principal.user_id)]}
     campaign = FieldReader(request.query_params).uuid("campaign_id")
     if campaign is not None:
@@ -384,15 +216,10 @@ def lead_new(
     return form.render("leads/form.html", values, {})
 
 
-@post("/leads/new", include_in_schema=False, sync_to_thread=True)
-def lead_create(
-    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Response[Any]:
+@post("/leads/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def lead_create(principal: Principal, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps) -> Response[Any]:
     form = FieldReader(data)
-    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                    list_public_groups)
+    ui = _lead_form(form_deps)
     content = _content(form, ui.defs)
 
     def register() -> LeadRegistered:
@@ -407,38 +234,30 @@ def lead_create(
     )
 
 
-@get("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
-def lead_edit(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Template:
+@get("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def lead_edit(principal: Principal, raw_id: str, sales_deps: SalesDeps, form_deps: FormDeps) -> Template:
     with not_found_page():
         lead = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id)).lead
     ensure_can_write(principal, sales_deps.audit, "lead.update")
-    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                    list_public_groups)
+    ui = _lead_form(form_deps)
     values = _values_of(lead, _campaign_names(principal, sales_deps))
     return ui.render("leads/form.html", values, {}, lead=lead, action=f"/leads/{lead.id}/edit")
 
 
-@post("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+@post("/leads/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def lead_update(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Response[Any]:
     with not_found_page():
         lead = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id)).lead
     form = FieldReader(data)
-    ui = _lead_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
-                    list_public_groups)
-    version = form.integer("version")
+    ui = _lead_form(form_deps)
+    version = form_version(form)
     changes = _content(form, ui.defs, converted=lead.is_converted)
 
     def update() -> Lead:
         return UpdateLead(sales_deps)(principal, UpdateLeadCommand(
-            lead_id=lead.id, expected_version=version if version is not None else MISSING_VERSION, changes=changes))
+            lead_id=lead.id, expected_version=version, changes=changes))
 
     return submit(
         update,
@@ -475,13 +294,15 @@ def _detail_context(
         "users": user_names(principal, list_users), "me": principal.user_id,
         "campaign_name": campaigns.get(str(lead.campaign_id), "") if lead.campaign_id else "",
         "actions": ListLeadActions(sales_deps)(principal, lead.id),
-        "comments": record_comments(principal, sales_deps, RecordType.LEAD, lead.id),
+        "comments": lead_comments(principal, sales_deps, RecordType.LEAD, lead.id),
         "comments_action": f"/leads/{lead.id}/comments",
         "action_kinds": code_options(lists, "activity_kind", english=english),
         "stage_options": code_options(lists, "opportunity_stage", english=english),
-        "definitions": custom_field_defs(sales_deps, principal, ENTITY, lists),
+        "definitions": custom_field_views(principal, sales_deps, ENTITY, lists, english=english),
         "activities": SearchActivities(sales_deps)(principal, SearchActivitiesQuery(
             search=ActivitySearch(lead_id=lead.id), page=PageRequest(limit=RELATED_ROWS, count=True))),
+        **record_cards(principal, sales_deps, RecordType.LEAD, lead.id,
+                       GetRelations(sales_deps)(principal, RecordType.LEAD, lead.id).relations),
     }
 
 
@@ -536,7 +357,7 @@ def lead_convert(
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template:
         context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
         return page(request, "leads/convert.html", status_code=status, context=context | {
-            "values": form.values, "errors": field_errors(errors), "conflict": conflict})
+            "values": form.values, "errors": form_errors(errors, PART_ERRORS), "conflict": conflict})
 
     def convert() -> LeadConverted:
         return ConvertLead(sales_deps)(principal, cmd)
@@ -595,13 +416,23 @@ def lead_action_done(
 
 
 COMMENT_PAGE = 50
-FETCH_HEADER = "x-requested-with"
 
 
-def record_comments(
+def record_cards(
+    principal: Principal, sales_deps: SalesDeps, record_type: RecordType, target: UUID,
+    relations: Sequence[Relation],
+) -> dict[str, Any]:
+    """The shared 関係者 and 添付ファイル cards of a lead or campaign page (a fixed number of reads).
+    Their relations are persons of any account, so they show without names."""
+    return {"relations": relations, "relation_names": {},
+            "attachments": ListAttachments(sales_deps)(principal, record_type, target)}
+
+
+def lead_comments(
     principal: Principal, sales_deps: SalesDeps, record_type: RecordType, target: UUID,
 ) -> Sequence[CommentView]:
-    return ListComments(sales_deps)(principal, record_type, target, PageRequest(limit=COMMENT_PAGE)).items
+    """The comments card of a lead or campaign page (the newest 50)."""
+    return record_comments(sales_deps, principal, record_type, target, limit=COMMENT_PAGE)
 
 
 def add_comment(
@@ -616,9 +447,9 @@ def add_comment(
         body = form.raw("body")
         if body:
             AddComment(sales_deps)(principal, AddCommentCommand(record_type=record_type, record_id=target, body=body))
-        if request.headers.get(FETCH_HEADER, "").lower() == "fetch":
+        if is_fetch(request):
             return page(request, "leads/_comments.html", context={
-                "comments": record_comments(principal, sales_deps, record_type, target),
+                "comments": lead_comments(principal, sales_deps, record_type, target),
                 "comments_action": f"{base}/{target}/comments"})
     return Redirect(f"{base}/{target}#comments", status_code=303)
 

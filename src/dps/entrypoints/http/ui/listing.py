@@ -11,12 +11,13 @@ The previous pages' cursors travel in ``trail`` so that 前へ works without off
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from attrs import evolve, field, frozen
 
+from dps.application.shared.errors import Invalid
 from dps.application.shared.paging import COUNT_CAP, Page, PageRequest
 
 T = TypeVar("T")
@@ -154,3 +155,20 @@ def query_values(query: Any) -> Mapping[str, Any]:
         else:
             merged[k] = v
     return merged
+
+
+def searched(
+    pager: Pager[Any], reader_errors: Mapping[str, str], search: Callable[[PageRequest], Page[T]],
+) -> tuple[Pager[T], dict[str, str]]:
+    """The list's page: no search when the filters were bad (`reader_errors`), and a filter the use case
+    refuses (Invalid) shown like theirs, next to the field, never a 500.
+
+        pager, errors = searched(pager, form.errors, lambda request: SearchCampaigns(deps)(principal, query, request))
+    """
+    errors = dict(reader_errors)
+    if not errors:
+        try:
+            return pager.with_page(search(pager.page_request())), errors
+        except Invalid as e:
+            errors = dict(e.errors)
+    return pager, errors

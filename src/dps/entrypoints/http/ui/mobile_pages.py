@@ -17,7 +17,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
@@ -44,17 +43,18 @@ from dps.application.sales.opportunities.queries import GetOpportunity, ListRela
 from dps.application.sales.opportunities.read_models import OpportunitySearch
 from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import GetPerson, SearchPersons
-from dps.application.shared.errors import NotFound
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.likes import LikeTarget
 from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST, Opportunity
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.code_choices import Option, active_labels, all_code_options, code_lists_by_key, is_english
 from dps.entrypoints.http.ui.formats import Formats, zone_of
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import BAD_DATETIME, FieldReader
+from dps.entrypoints.http.ui.record_forms import ensure_writer, is_fetch, visible_or_none
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 T = TypeVar("T")
@@ -79,20 +79,14 @@ PC_PATHS: Mapping[RecordType, str] = {
 
 # -- shared helpers ------------------------------------------------------------------------------
 
-def _codes(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, list[tuple[str, str]]]:
+def _codes(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, list[Option]]:
     """code list key -> the active (code, label) pairs in their order, labelled in the user's language."""
-    english = principal.locale.startswith("en")
-    found: dict[str, list[tuple[str, str]]] = {}
-    for code_list in list_code_lists(principal):
-        values = sorted(code_list.values, key=lambda v: (v.sort_order, v.code))
-        found[code_list.key] = [
-            (v.code, (v.label_en or v.label_ja) if english else v.label_ja) for v in values if v.is_active
-        ]
-    return found
+    return all_code_options(code_lists_by_key(principal, list_code_lists), english=is_english(principal))
 
 
-def _labels(codes: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, dict[str, str]]:
-    return {key: dict(pairs) for key, pairs in codes.items()}
+def _labels(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, dict[str, str]]:
+    """code list key -> code -> label of the active values, in the user's language."""
+    return active_labels(_codes(principal, list_code_lists))
 
 
 def _pager(request: Req, sorts: Sequence[str], default_sort: str) -> Pager[Any]:
@@ -103,26 +97,8 @@ def _recent() -> PageRequest:
     return PageRequest(limit=RECENT)
 
 
-def _is_fetch(request: Req) -> bool:
-    return request.headers.get("x-requested-with", "").lower() == "fetch"
-
-
-def _ensure_writer(principal: Principal) -> None:
-    """Register forms are for full users (the use case refuses a light user's POST as well)."""
-    if not principal.can_write_records:
-        raise PermissionDeniedException()
-
-
 def _input_amount(value: Decimal | None) -> str:
     return "" if value is None else Formats.number(value)
-
-
-def _optional(lookup: Callable[[], T]) -> T | None:
-    """A linked record's detail, or None when it is gone or hidden from the user."""
-    try:
-        return lookup()
-    except NotFound:
-        return None
 
 
 def _see_other(path: str) -> Template | Redirect:
@@ -151,7 +127,7 @@ def mobile_activities(
         found = SearchActivities(sales_deps)(principal, SearchActivitiesQuery(search=search, page=pager.page_request()))
     return page(request, "mobile/activities.html", context={
         "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
-        "labels": _labels(_codes(principal, list_code_lists)),
+        "labels": _labels(principal, list_code_lists),
     })
 
 
@@ -172,14 +148,14 @@ def mobile_new_activity(
     request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
 ) -> Template:
     """The entry form, today's date and 実績 chosen; `?opportunity_id=` / `?account_id=` start from a record."""
-    _ensure_writer(principal)
+    ensure_writer(principal)
     query = FieldReader(request.query_params)
     zone = zone_of(principal.time_zone)
     values: dict[str, Any] = {
         "status": "done", "activity_date": sales_deps.clock.now().astimezone(zone).date().isoformat(),
     }
     opportunity_id, account_id = query.uuid("opportunity_id"), query.uuid("account_id")
-    detail = _optional(lambda: GetOpportunity(sales_deps)(principal, opportunity_id)) if opportunity_id else None
+    detail = visible_or_none(lambda: GetOpportunity(sales_deps)(principal, opportunity_id)) if opportunity_id else None
     if detail is not None:
         o = detail.opportunity
         values |= {
@@ -191,7 +167,7 @@ def mobile_new_activity(
             f"{PROGRESS}.expected_version": str(o.version),
         }
     elif account_id is not None:
-        account = _optional(lambda: GetAccount(sales_deps)(principal, account_id))
+        account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_id))
         if account is not None:
             values |= {"account_id": str(account_id), "account_id_label": account.account.name}
     return _entry_form(request, principal, list_code_lists, values, {})
@@ -226,7 +202,7 @@ def _progress(
     if version is None:
         # No version came with the form (no script ran): never overwrite blindly. Show the form again
         # with the version read now, so the user confirms against the opportunity as it stands.
-        detail = _optional(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
+        detail = visible_or_none(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
         if detail is None:
             form.errors["opportunity_id"] = "案件が見つかりません / no such opportunity"
             return None
@@ -295,24 +271,24 @@ def _activity_view(
     """The activity page; for a background post (comment, like) just its comments-and-likes part."""
     with not_found_page():
         activity_id = record_id("activity", raw_id)
-        if _is_fetch(request):
+        if is_fetch(request):
             return page(request, "mobile/_stream.html", status_code=status_code, context={
                 **_stream(principal, sales_deps, activity_id), "errors": errors or {}, "values": values or {},
             })
         activity = GetActivity(sales_deps)(principal, activity_id)
     opportunity_id, account_id = activity.opportunity_id, activity.account_id
-    opportunity = (_optional(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
+    opportunity = (visible_or_none(lambda: GetOpportunity(sales_deps)(principal, opportunity_id))
                    if opportunity_id is not None else None)
     account_name = None
     if opportunity is not None and opportunity.opportunity.account_id == account_id:
         account_name = opportunity.account_name
     if account_id is not None and account_name is None:
-        account = _optional(lambda: GetAccount(sales_deps)(principal, account_id))
+        account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_id))
         account_name = account.account.name if account is not None else None
     owner = next((u.name for u in list_users(principal) if u.id == activity.owner_id), "")
     return page(request, "mobile/activity.html", status_code=status_code, context={
         "record": activity, "opportunity": opportunity, "account_name": account_name, "owner_name": owner,
-        "labels": _labels(_codes(principal, list_code_lists)), "errors": errors or {}, "values": values or {},
+        "labels": _labels(principal, list_code_lists), "errors": errors or {}, "values": values or {},
         **_stream(principal, sales_deps, activity.id),
     })
 
@@ -327,7 +303,7 @@ def mobile_activity(
 
 def _back_to(request: Req, activity_id: UUID, anchor: str, after: Callable[[], Template]) -> Template | Redirect:
     """After a comment or like: the fresh part for a background post, else back to the page (303)."""
-    if _is_fetch(request):
+    if is_fetch(request):
         return after()
     return Redirect(f"/m/activities/{activity_id}#{anchor}", status_code=303)
 
@@ -385,7 +361,7 @@ def mobile_opportunities(
         found = SearchOpportunities(sales_deps)(principal, search, pager.page_request())
     return page(request, "mobile/opportunities.html", context={
         "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
-        "labels": _labels(_codes(principal, list_code_lists)),
+        "labels": _labels(principal, list_code_lists),
     })
 
 
@@ -404,10 +380,10 @@ def _opportunity_form(
 def mobile_new_opportunity(
     request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
 ) -> Template:
-    _ensure_writer(principal)
+    ensure_writer(principal)
     account_id = FieldReader(request.query_params).uuid("account_id")
     values: dict[str, Any] = {}
-    account = _optional(lambda: GetAccount(sales_deps)(principal, account_id)) if account_id else None
+    account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_id)) if account_id else None
     if account is not None:
         values = {"account_id": str(account_id), "account_id_label": account.account.name}
     return _opportunity_form(request, principal, list_code_lists, values, {})
@@ -459,7 +435,7 @@ def mobile_opportunity(
     return page(request, "mobile/opportunity.html", context={
         "record": o, "account_name": detail.account_name,
         "activities": _activities_of(principal, sales_deps, RecordType.OPPORTUNITY, o.id),
-        "labels": _labels(_codes(principal, list_code_lists)),
+        "labels": _labels(principal, list_code_lists),
     })
 
 
@@ -487,7 +463,7 @@ def mobile_account(
         "opportunities": ListRelatedOpportunities(sales_deps, RecordType.ACCOUNT)(
             principal, account_id, OpportunitySearch(), _recent()).items,
         "activities": _activities_of(principal, sales_deps, RecordType.ACCOUNT, account_id),
-        "labels": _labels(_codes(principal, list_code_lists)),
+        "labels": _labels(principal, list_code_lists),
     })
 
 
@@ -513,7 +489,7 @@ def mobile_person(
     return page(request, "mobile/person.html", context={
         "record": detail.person, "account_name": detail.account_name,
         "activities": _activities_of(principal, sales_deps, RecordType.PERSON, detail.person.id),
-        "labels": _labels(_codes(principal, list_code_lists)),
+        "labels": _labels(principal, list_code_lists),
     })
 
 

@@ -22,9 +22,6 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.catalog.custom_fields import ListCustomFields
-from dps.application.directory.groups import ListPublicGroups
-from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import ListUsers
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.accounts.record_parts import UNSET, RecordParts, Unset
@@ -45,21 +42,34 @@ from dps.application.sales.opportunities.manage import CreateOpportunity, Update
 from dps.application.sales.opportunities.queries import GetOpportunity, OpportunityDetail, SearchOpportunities
 from dps.application.sales.opportunities.read_models import DEFAULT_SORT, SORTS, OpportunitySearch
 from dps.application.sales.opportunities.rules import ENTITY
-from dps.application.sales.persons.ports import PersonQuery
-from dps.application.sales.persons.queries import SearchPersons
-from dps.application.shared.errors import Conflict, Forbidden, Invalid, NotFound
-from dps.application.shared.paging import MAX_PAGE_SIZE, Page, PageRequest
-from dps.domain.catalog.code_lists import CodeList
+from dps.application.shared.errors import Conflict, Invalid, NotFound
+from dps.application.shared.paging import MAX_PAGE_SIZE, PageRequest
 from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST, Opportunity
 from dps.domain.sales.records import RecordType
-from dps.domain.shared.ids import OrganizationId, PublicGroupId, UserId
+from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
-from dps.domain.visibility.records import Restriction
-from dps.entrypoints.http.api.record_input import custom_field_filters
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options
 from dps.entrypoints.http.ui.forms import FormBody, submit
-from dps.entrypoints.http.ui.listing import Pager, query_values
+from dps.entrypoints.http.ui.listing import Pager, query_values, searched
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
+from dps.entrypoints.http.ui.record_cards_pages import person_names
+from dps.entrypoints.http.ui.record_forms import (
+    FORM_DEPENDENCIES,
+    CustomFieldView,
+    FormDeps,
+    UserNames,
+    custom_field_query,
+    custom_field_values,
+    custom_field_views,
+    ensure_writer,
+    form_errors,
+    form_version,
+    read_custom_fields,
+    read_restriction,
+    restriction_values,
+    user_names,
+)
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 OPP = RecordType.OPPORTUNITY
@@ -67,7 +77,8 @@ RELATED_ROWS = 5
 LINE_FIELDS = ("product_id", "product_name", "quantity", "unit_price", "discount", "notes")
 LINE_KEY = re.compile(r"^lines-(\d+)-([a-z_]+)$")
 LINE_ERROR = re.compile(r"^lines\[(\d+)\]\.(.+)$")
-CF_PREFIX = "cf."
+ERROR_FIELDS = {"restriction": "is_restricted", "lines": "form", "_": "form"}
+"""The use case's error keys that the form shows elsewhere (beside the product lines' own)."""
 FORM_TEMPLATE = "opportunities/form.html"
 LIGHT_USER = "ライトユーザは登録・変更できません / a light user may only read, comment and like"
 
@@ -79,28 +90,6 @@ def _url(opportunity_id: UUID) -> str:
     return f"/opportunities/{opportunity_id}"
 
 
-def _code_options(code_list: CodeList | None, current: str | None = None) -> list[tuple[str, str]]:
-    """The active values (and the record's current one, even when deactivated since), in order."""
-    if code_list is None:
-        return []
-    values = sorted(code_list.values, key=lambda v: (v.sort_order, v.code))
-    return [(v.code, v.label_ja) for v in values if v.is_active or v.code == current]
-
-
-def _code_lists(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, CodeList]:
-    return {cl.key: cl for cl in list_code_lists(principal)}
-
-
-def _labels(lists: Mapping[str, CodeList]) -> dict[str, dict[str, str]]:
-    """code list key -> code -> 日本語ラベル (as `records.code_labels`, from lists already read)."""
-    return {key: {v.code: v.label_ja for v in cl.values} for key, cl in lists.items()}
-
-
-def _user_names(principal: Principal, list_users: ListUsers) -> dict[str, str]:
-    """user id (text) -> name, every user once (so a page never asks per row)."""
-    return {str(u.id): u.name for u in list_users(principal, include_inactive=True)}
-
-
 def _plain(value: Decimal | None) -> str:
     """An amount or quantity as an input value: no exponent, no trailing zeros ("1500000", "1.5")."""
     if value is None:
@@ -108,16 +97,11 @@ def _plain(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def _ensure_writer(principal: Principal) -> None:
-    if not principal.can_write_records:
-        raise Forbidden(LIGHT_USER)
-
-
 # -- list -----------------------------------------------------------------------------------------
 
 
 def _search_of(form: FieldReader, request: Request[Any, Any, Any]) -> OpportunitySearch:
-    custom = {k: v for k, v in custom_field_filters(request).items() if v}
+    custom = custom_field_query(request)
     return OpportunitySearch(
         q=form.text("q"), mine=form.flag("mine"), owner_id=cast(UserId | None, form.uuid("owner_id")),
         stage_codes=form.all("stage_code"), certainty_codes=form.all("certainty_code"),
@@ -138,29 +122,24 @@ def opportunity_list(
     pager = Pager.of(request.query_params, sorts=SORTS, default_sort=DEFAULT_SORT)
     form = FieldReader(request.query_params)
     search = _search_of(form, request)
-    errors = dict(form.errors)
-    found: Page[Any] = Page(items=())
-    if not errors:
-        try:
-            found = SearchOpportunities(sales_deps)(principal, search, pager.page_request())
-        except Invalid as e:
-            errors = dict(e.errors)
+    pager, errors = searched(pager, form.errors,
+                             lambda request: SearchOpportunities(sales_deps)(principal, search, request))
     values: dict[str, Any] = dict(query_values(request.query_params))
     if search.account_id is not None and not values.get("account_id_label"):
         values["account_id_label"] = next(
-            (i.account_name for i in found.items if i.account_id == search.account_id and i.account_name),
+            (i.account_name for i in pager.items if i.account_id == search.account_id and i.account_name),
             None) or _account_name(principal, sales_deps, search.account_id)
     if search.campaign_id is not None and not values.get("campaign_id_label"):
         values["campaign_id_label"] = _campaign_name(principal, sales_deps, search.campaign_id) or ""
-    lists = _code_lists(principal, list_code_lists)
+    lists = code_lists_by_key(principal, list_code_lists)
     users = list_users(principal, include_inactive=True)
     return page(request, "opportunities/list.html", context={
-        "pager": pager.with_page(found), "values": values, "errors": errors,
-        "labels": _labels(lists),
-        "stage_options": _code_options(lists.get(STAGE_LIST)),
-        "certainty_options": _code_options(lists.get(CERTAINTY_LIST)),
+        "pager": pager, "values": values, "errors": errors,
+        "labels": code_labels_of(lists),
+        "stage_options": code_options(lists, STAGE_LIST),
+        "certainty_options": code_options(lists, CERTAINTY_LIST),
         "owner_options": [(str(u.id), u.name) for u in users if u.is_active],
-        "user_names": {str(u.id): u.name for u in users},
+        "user_names": UserNames.of(users),
     })
 
 
@@ -176,37 +155,6 @@ def _campaign_name(principal: Principal, sales_deps: SalesDeps, campaign_id: UUI
         return None
 
 
-def _person_names(principal: Principal, sales_deps: SalesDeps, opportunity: Opportunity) -> dict[str, str]:
-    """Names of the related persons: those of the opportunity's account, read in one page (relations
-    are customer-side persons); a person elsewhere shows as a plain link."""
-    if not opportunity.relations:
-        return {}
-    found = SearchPersons(sales_deps)(principal, PersonQuery(account_id=opportunity.account_id),
-                                      PageRequest(limit=MAX_PAGE_SIZE))
-    return {str(p.id): p.full_name for p in found.items}
-
-
-@frozen
-class FieldDef:
-    """A custom field as the form macro shows it."""
-
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...]
-
-
-def _custom_fields(principal: Principal, sales_deps: SalesDeps, lists: Mapping[str, CodeList]) -> list[FieldDef]:
-    definitions = ListCustomFields(uow=sales_deps.uow)(principal, ENTITY)
-    out: list[FieldDef] = []
-    for d in definitions:
-        code_list = lists.get(d.code_list_key or "")
-        choices = tuple(v.code for v in code_list.values if v.is_active) if code_list is not None else ()
-        out.append(FieldDef(key=d.key, label=d.label_ja, kind=str(d.kind), required=d.required, choices=choices))
-    return out
-
-
 @get("/opportunities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def opportunity_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
@@ -218,18 +166,18 @@ def opportunity_page(
     o = detail.opportunity
     activities = ListActivitiesOf(sales_deps)(principal, ActivitiesOfQuery(
         parent_type=OPP, parent_id=o.id, page=PageRequest(limit=RELATED_ROWS, count=True)))
-    lists = _code_lists(principal, list_code_lists)
+    lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "opportunities/detail.html", context={
         "record": o, "detail": detail,
-        "labels": _labels(lists),
-        "user_names": _user_names(principal, list_users),
+        "labels": code_labels_of(lists),
+        "user_names": user_names(principal, list_users),
         "me": str(principal.user_id),
         "campaign_name": _campaign_name(principal, sales_deps, o.campaign_id),
-        "person_names": _person_names(principal, sales_deps, o),
+        "person_names": person_names(sales_deps, principal, o.account_id, o.relations),
         "activities": activities,
         "comments": ListComments(sales_deps)(principal, OPP, o.id, PageRequest(limit=MAX_PAGE_SIZE)).items,
         "attachments": ListAttachments(sales_deps)(principal, OPP, o.id),
-        "custom_fields": _custom_fields(principal, sales_deps, lists),
+        "custom_fields": custom_field_views(principal, sales_deps, ENTITY, lists),
     })
 
 
@@ -249,14 +197,8 @@ def _values_of(detail: OpportunityDetail, campaign_name: str | None) -> dict[str
         "ordered_on": o.ordered_on.isoformat() if o.ordered_on else "",
         "lost_reason": o.lost_reason, "description": o.description, "next_action": o.next_action,
         "next_action_on": o.next_action_on.isoformat() if o.next_action_on else "",
-        "version": str(o.version),
-        "is_restricted": "true" if o.restriction is not None else "",
-        "allowed_user_ids": [str(u) for u in o.restriction.users] if o.restriction else [],
-        "allowed_organization_ids": [str(x) for x in o.restriction.organizations] if o.restriction else [],
-        "allowed_group_ids": [str(g) for g in o.restriction.groups] if o.restriction else [],
+        "version": str(o.version), **restriction_values(o), **custom_field_values(o),
     }
-    for key, value in o.custom_fields.items():
-        values[CF_PREFIX + key] = [str(v) for v in value] if isinstance(value, list) else str(value)
     for i, line in enumerate(o.lines):
         values.update({
             f"lines-{i}-product_id": str(line.product_id) if line.product_id else "",
@@ -295,34 +237,12 @@ def _read_lines(form: FieldReader, data: Mapping[str, Any]) -> ReadLines:
     return ReadLines(lines=tuple(lines), rows=rows, used=used)
 
 
-def _restriction(form: FieldReader) -> Restriction | None:
-    users = form.uuids("allowed_user_ids")
-    organizations = form.uuids("allowed_organization_ids")
-    groups = form.uuids("allowed_group_ids")
-    if not form.flag("is_restricted"):
-        return None
-    return Restriction(users=frozenset(cast(UserId, u) for u in users),
-                       organizations=frozenset(cast(OrganizationId, o) for o in organizations),
-                       groups=frozenset(cast(PublicGroupId, g) for g in groups))
-
-
-def _custom_values(form: FieldReader, fields: Sequence[FieldDef]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for d in fields:
-        name = CF_PREFIX + d.key
-        values[d.key] = list(form.all(name)) if d.kind == "multi_choice" else form.raw(name)
-    return values
-
-
-def _changes(form: FieldReader, lines: ReadLines, fields: Sequence[FieldDef], *, creating: bool,
+def _changes(form: FieldReader, lines: ReadLines, fields: Sequence[CustomFieldView], *, creating: bool,
              carried: Opportunity | None = None) -> OpportunityChanges:
     """Every field of the form; on create the empty custom fields are left out, on update they clear.
     `carried`: the original of a copy, whose competitors, staff and relations come along."""
-    custom = _custom_values(form, fields)
-    if creating:
-        custom = {k: v for k, v in custom.items() if v not in ("", [], None)}
     parts = RecordParts(
-        restriction=_restriction(form), custom_fields=custom,
+        restriction=read_restriction(form), custom_fields=read_custom_fields(form, fields, drop_empty=creating),
         staff=tuple(carried.staff) if carried is not None else UNSET,
         relations=tuple(carried.relations) if carried is not None else UNSET,
     )
@@ -356,6 +276,7 @@ def _form_errors(errors: Mapping[str, str], lines: ReadLines) -> dict[str, str]:
     """The use case's field names as the form's: ``lines[1].quantity`` -> ``lines-<row>-quantity``,
     ``custom_fields.x`` -> ``cf.x``, ``restriction`` -> ``is_restricted``."""
     out: dict[str, str] = {}
+    rest: dict[str, str] = {}
     for key, message in errors.items():
         if (m := LINE_ERROR.match(key)) is not None:
             position, field = int(m.group(1)), m.group(2)
@@ -363,15 +284,9 @@ def _form_errors(errors: Mapping[str, str], lines: ReadLines) -> dict[str, str]:
             shown = lines.rows.index(row) + 1 if row in lines.rows else position + 1
             out[f"lines-{row}-{field if field in LINE_FIELDS else 'quantity'}"] = (
                 f"商品明細 {shown}行目 / product line {shown}: {message}")
-        elif key.startswith("custom_fields."):
-            out[CF_PREFIX + key.removeprefix("custom_fields.")] = message
-        elif key == "restriction":
-            out["is_restricted"] = message
-        elif key in ("lines", "_"):
-            out["form"] = message
         else:
-            out[key] = message
-    return out
+            rest[key] = message
+    return out | form_errors(rest, ERROR_FIELDS)
 
 
 def _typed(form: FieldReader, lines: ReadLines, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -405,43 +320,19 @@ def _renumbered(values: dict[str, Any], errors: dict[str, str]) -> tuple[dict[st
     return fresh, {moved(k): v for k, v in errors.items()}
 
 
-def _chosen_users(values: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str]]:
-    chosen = values.get("allowed_user_ids") or []
-    listed = chosen if isinstance(chosen, list) else [chosen]
-    return [(u, names.get(u, u)) for u in listed if isinstance(u, str) and u]
-
-
-@frozen
-class FormDeps:
-    """What a form page reads beside the record: code lists, custom fields, users, organisations, groups."""
-
-    sales_deps: SalesDeps
-    list_code_lists: ListCodeLists
-    list_users: ListUsers
-    list_organizations: ListOrganizations
-    list_public_groups: ListPublicGroups
-
-
 def _form_page(
-    request: Request[Any, Any, Any], principal: Principal, deps: FormDeps, *, mode: str, action: str,
+    deps: FormDeps, *, mode: str, action: str,
     cancel_href: str, values: Mapping[str, Any], errors: Mapping[str, str] | None = None,
     conflict: Conflict | None = None, status_code: int = 200, record: Opportunity | None = None,
 ) -> Template:
-    lists = _code_lists(principal, deps.list_code_lists)
-    users = deps.list_users(principal, include_inactive=True)
-    names = {str(u.id): u.name for u in users}
+    lists = deps.lists()
     rows = list(values.get("_rows") or [])
-    return page(request, FORM_TEMPLATE, status_code=status_code, context={
+    return page(deps.request, FORM_TEMPLATE, status_code=status_code, context={
         "mode": mode, "action": action, "cancel_href": cancel_href, "values": values, "errors": errors or {},
         "conflict": conflict, "record": record, "rows": rows,
-        "stage_options": _code_options(lists.get(STAGE_LIST), str(values.get("stage_code") or "")),
-        "certainty_options": _code_options(lists.get(CERTAINTY_LIST), str(values.get("certainty_code") or "")),
-        "custom_fields": _custom_fields(principal, deps.sales_deps, lists),
-        "choices": {
-            "organizations": [(str(o.id), o.name) for o in deps.list_organizations(principal)],
-            "groups": [(str(g.id), g.name) for g in deps.list_public_groups(principal)],
-        },
-        "chosen_users": _chosen_users(values, names),
+        "stage_options": code_options(lists, STAGE_LIST, keep=str(values.get("stage_code") or "")),
+        "certainty_options": code_options(lists, CERTAINTY_LIST, keep=str(values.get("certainty_code") or "")),
+        "custom_fields": deps.custom_fields(ENTITY, lists), **deps.people().context(values),
     })
 
 
@@ -461,26 +352,22 @@ def _account_name(principal: Principal, sales_deps: SalesDeps, account_id: UUID 
 
 
 def _submit_form(
-    request: Request[Any, Any, Any], principal: Principal, deps: FormDeps, data: Mapping[str, Any], *,
-    mode: str, action: str, cancel_href: str, run: Callable[[FieldReader, ReadLines, list[FieldDef]], Opportunity],
+    deps: FormDeps, data: Mapping[str, Any], *,
+    mode: str, action: str, cancel_href: str,
+    run: Callable[[FieldReader, ReadLines, list[CustomFieldView]], Opportunity],
     record: Opportunity | None = None,
 ) -> Template | Redirect:
     form = FieldReader(data)
     lines = _read_lines(form, data)
-    fields = _custom_fields(principal, deps.sales_deps, _code_lists(principal, deps.list_code_lists))
+    fields = deps.custom_fields(ENTITY)
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template | Redirect:
         values, shown_errors = _renumbered(_typed(form, lines, data), _form_errors(errors, lines))
-        return _form_page(request, principal, deps, mode=mode, action=action, cancel_href=cancel_href,
+        return _form_page(deps, mode=mode, action=action, cancel_href=cancel_href,
                           values=values, errors=shown_errors, conflict=conflict, status_code=status, record=record)
 
     return submit(lambda: run(form, lines, fields),
                   on_success=lambda saved: Redirect(_url(saved.id), status_code=303), render=render)
-
-
-def _deps(sales_deps: SalesDeps, list_code_lists: ListCodeLists, list_users: ListUsers,
-          list_organizations: ListOrganizations, list_public_groups: ListPublicGroups) -> FormDeps:
-    return FormDeps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
 
 
 def _raise_reader_errors(form: FieldReader) -> None:
@@ -492,28 +379,23 @@ def _raise_reader_errors(form: FieldReader) -> None:
 # -- new / copy -----------------------------------------------------------------------------------------
 
 
-@get("/opportunities/new", include_in_schema=False, sync_to_thread=True)
+@get("/opportunities/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def opportunity_new(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template:
-    _ensure_writer(principal)
+    ensure_writer(principal, LIGHT_USER)
     reader = FieldReader(request.query_params)
     account_id = reader.uuid("account_id")
     values = _blank_values(account_id, _account_name(principal, sales_deps, account_id))
-    deps = _deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
-    return _form_page(request, principal, deps, mode="new", action="/opportunities/new",
-                      cancel_href="/opportunities", values=values)
+    return _form_page(form_deps, mode="new", action="/opportunities/new", cancel_href="/opportunities",
+                      values=values)
 
 
-@post("/opportunities/new", include_in_schema=False, sync_to_thread=True)
+@post("/opportunities/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def opportunity_create(
-    request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    principal: Principal, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template | Redirect:
-    _ensure_writer(principal)
-    deps = _deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
+    ensure_writer(principal, LIGHT_USER)
     copy_reader = FieldReader(data)
     copy_of = copy_reader.uuid("copy_of")
     carried: Opportunity | None = None
@@ -521,7 +403,7 @@ def opportunity_create(
         with not_found_page():
             carried = GetOpportunity(sales_deps)(principal, copy_of).opportunity
 
-    def run(form: FieldReader, lines: ReadLines, fields: list[FieldDef]) -> Opportunity:
+    def run(form: FieldReader, lines: ReadLines, fields: list[CustomFieldView]) -> Opportunity:
         changes = _changes(form, lines, fields, creating=True, carried=carried)
         _raise_reader_errors(form)
         return CreateOpportunity(sales_deps)(principal, CreateOpportunityCommand(
@@ -529,72 +411,58 @@ def opportunity_create(
             stage_code=cast(str, changes.stage_code), details=changes))
 
     mode = "copy" if carried is not None else "new"
-    return _submit_form(request, principal, deps, data, mode=mode, action="/opportunities/new",
+    return _submit_form(form_deps, data, mode=mode, action="/opportunities/new",
                         cancel_href=_url(carried.id) if carried is not None else "/opportunities", run=run)
 
 
-def _record_form(request: Request[Any, Any, Any], principal: Principal, raw_id: str, deps: FormDeps,
-                 mode: str) -> Template:
+def _record_form(deps: FormDeps, raw_id: str, mode: str) -> Template:
     """The form filled from an opportunity: its edit form, or the new form of its copy (no version, a
     hidden `copy_of`). Invisible, unknown and malformed ids are 404 before the licence is looked at."""
+    principal = deps.principal
     with not_found_page():
-        detail = GetOpportunity(deps.sales_deps)(principal, record_id("opportunity", raw_id))
-    _ensure_writer(principal)
+        detail = GetOpportunity(deps.sales)(principal, record_id("opportunity", raw_id))
+    ensure_writer(principal, LIGHT_USER)
     o = detail.opportunity
-    values = _values_of(detail, _campaign_name(principal, deps.sales_deps, o.campaign_id))
+    values = _values_of(detail, _campaign_name(principal, deps.sales, o.campaign_id))
     values["_rows"] = values["_rows"] or [0]
     action = f"{_url(o.id)}/edit"
     if mode == "copy":
         values.pop("version", None)
         values["copy_of"] = str(o.id)
         action = "/opportunities/new"
-    return _form_page(request, principal, deps, mode=mode, action=action, cancel_href=_url(o.id), values=values,
-                      record=o)
+    return _form_page(deps, mode=mode, action=action, cancel_href=_url(o.id), values=values, record=o)
 
 
-@get("/opportunities/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True)
-def opportunity_copy(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Template:
-    deps = _deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
-    return _record_form(request, principal, raw_id, deps, "copy")
+@get("/opportunities/{raw_id:str}/copy", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def opportunity_copy(raw_id: str, form_deps: FormDeps) -> Template:
+    return _record_form(form_deps, raw_id, "copy")
 
 
 # -- edit -------------------------------------------------------------------------------------------------
 
 
-@get("/opportunities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
-def opportunity_edit(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
-) -> Template:
-    deps = _deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
-    return _record_form(request, principal, raw_id, deps, "edit")
+@get("/opportunities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
+def opportunity_edit(raw_id: str, form_deps: FormDeps) -> Template:
+    return _record_form(form_deps, raw_id, "edit")
 
 
-@post("/opportunities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
+@post("/opportunities/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def opportunity_update(
-    request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
-    list_public_groups: ListPublicGroups,
+    principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps, form_deps: FormDeps,
 ) -> Template | Redirect:
-    _ensure_writer(principal)
+    ensure_writer(principal, LIGHT_USER)
     with not_found_page():
         opportunity_id = record_id("opportunity", raw_id)
-    deps = _deps(sales_deps, list_code_lists, list_users, list_organizations, list_public_groups)
 
-    def run(form: FieldReader, lines: ReadLines, fields: list[FieldDef]) -> Opportunity:
-        version = form.integer("version")
+    def run(form: FieldReader, lines: ReadLines, fields: list[CustomFieldView]) -> Opportunity:
+        version = form_version(form)
         changes = _changes(form, lines, fields, creating=False)
         _raise_reader_errors(form)
         return UpdateOpportunity(sales_deps)(principal, UpdateOpportunityCommand(
-            opportunity_id=opportunity_id, expected_version=version or 0, changes=changes))
+            opportunity_id=opportunity_id, expected_version=version, changes=changes))
 
     with not_found_page():
-        return _submit_form(request, principal, deps, data, mode="edit", action=f"{_url(opportunity_id)}/edit",
+        return _submit_form(form_deps, data, mode="edit", action=f"{_url(opportunity_id)}/edit",
                             cancel_href=_url(opportunity_id), run=run)
 
 

@@ -35,23 +35,25 @@ from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.ui.accounts_pages import (
     FORM_DEPENDENCIES,
     NAME_ROWS,
-    CustomFieldView,
     RecordForms,
-    custom_field_views,
     empty_page,
-    form_version,
-    labels_of,
-    read_custom_fields,
-    read_restriction,
     record_part_values,
     related,
-    user_names,
 )
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, is_english
 from dps.entrypoints.http.ui.forms import FormBody
 from dps.entrypoints.http.ui.listing import Pager, query_values
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
 from dps.entrypoints.http.ui.record_cards_pages import record_comments
+from dps.entrypoints.http.ui.record_forms import (
+    CustomFieldView,
+    custom_field_views,
+    form_version,
+    read_custom_fields,
+    read_restriction,
+    user_names,
+)
 from dps.entrypoints.http.ui.records import local_time, not_found_page, record_id
 
 SORTS = ("kana", "name", "updated_at", "created_at")
@@ -105,12 +107,12 @@ def person_page(
         colleagues = SearchPersons(sales_deps)(
             principal, PersonQuery(account_id=person.account_id), PageRequest(limit=NAME_ROWS))
         names = {p.id: p.full_name for p in colleagues.items}
-    code_lists = list_code_lists(principal)
+    lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "persons/detail.html", context={
         "record": person, "detail": detail, "cards": cards, "activities": activities,
-        "labels": labels_of(code_lists), "users": user_names(principal, list_users), "relation_names": names,
+        "labels": code_labels_of(lists), "users": user_names(principal, list_users), "relation_names": names,
         "local_time": local_time(principal), "me": principal.user_id,
-        "custom_fields": custom_field_views(principal, sales_deps, "person", code_lists),
+        "custom_fields": custom_field_views(principal, sales_deps, "person", lists, english=is_english(principal)),
         "comments": record_comments(sales_deps, principal, RecordType.PERSON, person_id),
         "attachments": ListAttachments(sales_deps)(principal, RecordType.PERSON, person_id),
     })

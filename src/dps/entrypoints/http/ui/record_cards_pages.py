@@ -19,7 +19,6 @@ from uuid import UUID
 
 from attrs import frozen
 from litestar import Request, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 
@@ -52,9 +51,11 @@ from dps.domain.sales.records import RecordType, Relation, StaffMember
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.api.record_people import RESOURCES
+from dps.entrypoints.http.ui.code_choices import code_lists_by_key, code_options
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.pages import labels_for, page
 from dps.entrypoints.http.ui.query_form import BAD_CHOICE, FieldReader
+from dps.entrypoints.http.ui.record_forms import UserNames, chosen, ensure_writer, form_errors, is_fetch
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 COMMENT_KINDS = ("accounts", "persons", "opportunities")
@@ -62,7 +63,6 @@ COMMENT_KINDS = ("accounts", "persons", "opportunities")
 RELATION_KINDS = ("accounts", "persons", "opportunities", "leads", "campaigns")
 """Families whose 関係者 are edited here; an activity's people are its 面談者 (edited in its own form)."""
 COMMENT_PAGE = 200
-FETCH_HEADER = "x-requested-with"
 RELATION_ROW = re.compile(r"^relations-(\d+)-(person_id|role_code)$")
 KIND_LABELS: Mapping[str, str] = {
     "accounts": "acct.kind", "persons": "person.kind", "opportunities": "opp.kind", "activities": "act.kind_label",
@@ -70,17 +70,13 @@ KIND_LABELS: Mapping[str, str] = {
 }
 
 
-def _is_fetch(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get(FETCH_HEADER, "").lower() == "fetch"
-
-
 # --- loading for the detail pages -------------------------------------------------------------
 
 
 def record_comments(deps: SalesDeps, principal: Principal, record_type: RecordType,
-                    record: UUID) -> Sequence[CommentView]:
+                    record: UUID, limit: int = COMMENT_PAGE) -> Sequence[CommentView]:
     """The record's comments, oldest first, for its comments card (one read)."""
-    return ListComments(deps)(principal, record_type, record, PageRequest(limit=COMMENT_PAGE)).items
+    return ListComments(deps)(principal, record_type, record, PageRequest(limit=limit)).items
 
 
 def person_names(deps: SalesDeps, principal: Principal, account_id: UUID | None,
@@ -120,8 +116,8 @@ def _comment(
         except Invalid as e:
             error = next(iter(e.errors.values()), e.message)
             return _comments_fragment(request, sales_deps, principal, kind, record, error=error, body=body,
-                                      whole=not _is_fetch(request))
-        if _is_fetch(request):
+                                      whole=not is_fetch(request))
+        if is_fetch(request):
             return _comments_fragment(request, sales_deps, principal, kind, record)
     return Redirect(f"/{kind}/{record}#comments", status_code=303)
 
@@ -174,11 +170,6 @@ def _back(head: Head) -> Template | Redirect:
     return Redirect(head.href, status_code=303)
 
 
-def _ensure_writer(principal: Principal) -> None:
-    if not principal.can_write_records:
-        raise PermissionDeniedException()
-
-
 def _staff_values(view: StaffView) -> dict[str, Any]:
     main = next((m.user_id for m in view.staff if m.is_main), None)
     return {"staff_user_ids": [str(m.user_id) for m in view.staff], "main_user_id": str(main or ""),
@@ -196,12 +187,6 @@ def _relation_values(view: RelationsView, names: Mapping[UUID, str]) -> dict[str
 
 def _rows(values: Mapping[str, Any]) -> list[int]:
     return sorted({int(m.group(1)) for m in (RELATION_ROW.match(k) for k in values) if m})
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value else []
-    return [str(v) for v in value or ()]
 
 
 @frozen
@@ -233,12 +218,11 @@ def _people_page(
         names = person_names(d.sales, principal, head.account_id, view.relations)
         relations = PeopleForm(_relation_values(view, names), {})
     users = d.users(principal, include_inactive=True)
-    names_of = {str(u.id): u.name for u in users}
-    roles = next((cl for cl in d.code_lists(principal) if cl.key == RELATION_ROLE), None)
-    role_options = None if roles is None else [(v.code, v.label_ja) for v in roles.active()]
+    lists = code_lists_by_key(principal, d.code_lists)
+    role_options = code_options(lists, RELATION_ROLE) if RELATION_ROLE in lists else None
     return page(request, "record_people.html", status_code=status_code, context={
         "head": head, "staff": staff, "relations": relations,
-        "chosen_staff": [(u, names_of.get(u, u)) for u in _as_list(staff.values.get("staff_user_ids"))],
+        "chosen_staff": chosen(staff.values.get("staff_user_ids"), UserNames.of(users)),
         "user_options": [(str(u.id), u.name) for u in users if u.is_active],
         "rows": (_rows(relations.values) or [0]) if relations else [], "role_options": role_options,
     })
@@ -254,7 +238,7 @@ def _people_form(
 ) -> Template:
     """自社担当者 / 関係者 の編集 (full users only)."""
     head = _head(sales_deps, principal, kind, raw_id)
-    _ensure_writer(principal)
+    ensure_writer(principal)
     return _people_page(request, principal, _people_deps(sales_deps, list_users, list_code_lists), head)
 
 
@@ -264,7 +248,7 @@ def _staff_save(
 ) -> Template | Redirect:
     """Replace the staff: the chosen users, the 主担当 one marked (added when not chosen)."""
     head = _head(sales_deps, principal, kind, raw_id)
-    _ensure_writer(principal)
+    ensure_writer(principal)
     form = FieldReader(data)
     chosen = list(dict.fromkeys(form.uuids("staff_user_ids")))
     main = form.uuid("main_user_id")
@@ -277,7 +261,7 @@ def _staff_save(
     d = _people_deps(sales_deps, list_users, list_code_lists)
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template | Redirect:
-        shown = {("staff_user_ids" if k == "staff" else k): v for k, v in errors.items()}
+        shown = form_errors(errors, {"staff": "staff_user_ids"})
         return _people_page(request, principal, d, head, staff=PeopleForm(form.values, shown, conflict),
                             status_code=status)
 
@@ -295,7 +279,7 @@ def _relations_save(
     """Replace the relations: rows ``relations-<i>-person_id`` (lookup) and ``-role_code``; empty rows
     are dropped, a role without a person is an error."""
     head = _head(sales_deps, principal, kind, raw_id)
-    _ensure_writer(principal)
+    ensure_writer(principal)
     form = FieldReader(data)
     version = form.integer("version")
     if version is None:

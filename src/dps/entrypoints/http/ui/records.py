@@ -19,6 +19,7 @@ from litestar.response import Template
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.shared.errors import NotFound
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key
 from dps.entrypoints.http.ui.formats import Formats
 from dps.entrypoints.http.ui.pages import page
 
@@ -48,7 +49,7 @@ def local_time(principal: Principal) -> Callable[[datetime | None], str]:
 
 def code_labels(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, dict[str, str]]:
     """code list key -> code -> 日本語ラベル, for showing codes by their label."""
-    return {cl.key: {v.code: v.label_ja for v in cl.values} for cl in list_code_lists(principal)}
+    return code_labels_of(code_lists_by_key(principal, list_code_lists))
 
 
 def record_page(

@@ -23,7 +23,7 @@ from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import SearchPersons
 from dps.application.shared.paging import PageRequest
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.ui.accounts_pages import labels_of
+from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key
 from dps.entrypoints.http.ui.pages import page
 
 SECTION_ROWS = 10
@@ -61,7 +61,7 @@ def search_page(
             "by_number": by_number, "accounts": accounts, "accounts_href": accounts_href,
             "persons": persons, "persons_href": _link("/persons", q=text),
             "opportunities": opportunities, "opportunities_href": _link("/opportunities", q=text),
-            "labels": labels_of(list_code_lists(principal)),
+            "labels": code_labels_of(code_lists_by_key(principal, list_code_lists)),
         }
     return page(request, "search.html", context=context)
 
