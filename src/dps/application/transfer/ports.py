@@ -30,6 +30,37 @@ class UnreadableFile(Exception):
         self.reason = reason
 
 
+@frozen
+class HeaderProblem:
+    """What is wrong with a sheet's header row: required columns (keys) not found, header texts that
+    name no column of the schema (a renamed or foreign column), and columns named twice."""
+
+    missing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    duplicate: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.unknown or self.duplicate)
+
+    def message(self) -> str:
+        parts = []
+        if self.missing:
+            parts.append(f"必須の列がありません / required columns missing: {', '.join(self.missing)}")
+        if self.unknown:
+            parts.append(f"不明な列があります / unknown columns: {', '.join(self.unknown)}")
+        if self.duplicate:
+            parts.append(f"列が重複しています / columns given twice: {', '.join(self.duplicate)}")
+        return "; ".join(parts)
+
+
+class SheetHeaderError(UnreadableFile):
+    """The header row does not fit the schema; `problem` lists the columns for the operator."""
+
+    def __init__(self, problem: HeaderProblem, reason: str | None = None) -> None:
+        super().__init__(reason or problem.message())
+        self.problem = problem
+
+
 class RowSource(Protocol):
     """The rows of one sheet. `columns` are the column keys found (by the hidden key row, else by
     matching header texts against the schema's headers); unknown headers are reported, not guessed."""
@@ -73,6 +104,9 @@ class SinkFactory(Protocol):
         formula (=, +, -, @ at the start) is neutralised."""
         ...
 
-    def error_report(self, path: Path, headers: Sequence[str]) -> RowSink:
-        """The error workbook: the original headers plus an エラー / Errors column."""
+    def error_report(self, path: Path, headers: Sequence[str], *, keys: Sequence[str | None] | None = None
+                     ) -> RowSink:
+        """The error workbook: the original headers plus an エラー / Errors column. `keys` (the source's
+        `columns`) adds the hidden key row, so the corrected workbook re-imports by key; each row is the
+        original cells followed by the messages (a string, or a sequence of strings joined by line breaks)."""
         ...
