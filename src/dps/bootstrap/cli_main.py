@@ -19,6 +19,7 @@ from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, 
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
+from dps.application.transfer.imports import TransferDeps
 from dps.bootstrap import runtime
 from dps.bootstrap.container import Container
 from dps.bootstrap.settings import SettingsError, load_settings
@@ -95,6 +96,10 @@ class ContainerServices:
 
     def sales_deps(self) -> SalesDeps:
         deps: SalesDeps = self.container.sales_deps()
+        return deps
+
+    def transfer_deps(self) -> TransferDeps:
+        deps: TransferDeps = self.container.transfer_deps()
         return deps
 
     def seed_demo(self) -> SeedDemo:

@@ -8,7 +8,9 @@ from dependency_injector import containers, providers
 
 from dps.adapters.db.engine import create_engine
 from dps.adapters.db.health import database_status
+from dps.adapters.db.repositories.transfer.stores import SqlTransferStores
 from dps.adapters.db.unit_of_work import SqlTenancyUnitOfWork, SqlUnitOfWork
+from dps.adapters.excel.files import TransferFiles
 from dps.adapters.files.clamd import ClamdScanner
 from dps.adapters.files.local import LocalFileStore
 from dps.adapters.logs.audit import StructlogAuditLog
@@ -36,6 +38,8 @@ from dps.application.directory.users import AddUser, ChangeMyPreferences, Deacti
 from dps.application.sales.collaboration.notifications import NotifyInterestedUsers
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
+from dps.application.transfer.exports import ExportRecords, ExportTemplate
+from dps.application.transfer.imports import ImportRecords, TransferDeps
 from dps.bootstrap.settings import Settings
 
 
@@ -74,6 +78,17 @@ class Container(containers.DeclarativeContainer):
         max_upload_bytes=settings.provided.max_upload_bytes,
     )
     """Every sales use case is built from this bundle: `CreateAccount(container.sales_deps())`."""
+
+    # transfer (Excel / CSV import and export)
+    transfer_files = providers.Singleton(TransferFiles)
+    transfer_stores = providers.Singleton(SqlTransferStores)
+    transfer_deps = providers.Singleton(
+        TransferDeps, sales=sales_deps, stores=transfer_stores, sources=transfer_files, sinks=transfer_files,
+        hasher=hasher,
+    )
+    import_records = providers.Singleton(ImportRecords, deps=transfer_deps)
+    export_records = providers.Singleton(ExportRecords, deps=transfer_deps)
+    export_template = providers.Singleton(ExportTemplate, deps=transfer_deps)
 
     # catalog
     seed_default_code_lists = providers.Singleton(SeedDefaultCodeLists, uow=uow)

@@ -15,6 +15,7 @@ from dps.entrypoints.cli.errors import DpsGroup
 from dps.entrypoints.cli.org import org
 from dps.entrypoints.cli.serve import serve
 from dps.entrypoints.cli.tenants import tenant
+from dps.entrypoints.cli.transfer import export, export_template, import_
 from dps.entrypoints.cli.users import user
 
 
@@ -37,5 +38,5 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.with_resource(structlog.contextvars.bound_contextvars(request_id=f"cli-{uuid.uuid4().hex[:16]}"))
 
 
-for command in (serve, db, demo, tenant, user, org, budget):
+for command in (serve, db, demo, tenant, user, org, budget, import_, export, export_template):
     cli.add_command(command)

@@ -15,6 +15,7 @@ from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
+from dps.application.transfer.imports import TransferDeps
 
 
 class Services(Protocol):
@@ -57,6 +58,10 @@ class Services(Protocol):
     def seed_demo(self) -> SeedDemo: ...
     def sales_deps(self) -> SalesDeps:
         """The bundle sales use cases are built from: `DeleteBudgets(services.sales_deps())`."""
+        ...
+
+    def transfer_deps(self) -> TransferDeps:
+        """The bundle the Excel/CSV import and export use cases are built from."""
         ...
 
     # -- schema
