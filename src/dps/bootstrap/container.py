@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
@@ -89,6 +90,8 @@ class Container(containers.DeclarativeContainer):
     import_records = providers.Singleton(ImportRecords, deps=transfer_deps)
     export_records = providers.Singleton(ExportRecords, deps=transfer_deps)
     export_template = providers.Singleton(ExportTemplate, deps=transfer_deps)
+    transfer_work_dir = providers.Singleton(Path, settings.provided.attachments_dir, "transfer")
+    """Where the web screens keep uploads and error workbooks, one directory per tenant and user."""
 
     # catalog
     seed_default_code_lists = providers.Singleton(SeedDefaultCodeLists, uow=uow)

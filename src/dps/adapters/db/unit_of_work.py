@@ -32,6 +32,7 @@ from dps.adapters.db.repositories.sales.portal import SqlPortalReader
 from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
+from dps.adapters.db.repositories.sales.sales_results import SqlSalesResultRepository
 from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
@@ -237,6 +238,10 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     @property
     def budgets(self) -> SqlBudgetRepository:
         return self._repo(SqlBudgetRepository)
+
+    @property
+    def sales_results(self) -> SqlSalesResultRepository:
+        return self._repo(SqlSalesResultRepository)
 
     @property
     def comments(self) -> SqlCommentRepository:

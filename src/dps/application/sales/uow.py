@@ -24,6 +24,7 @@ from dps.application.sales.portal.ports import PortalReader
 from dps.application.sales.products.ports import ProductRepository
 from dps.application.sales.record_people_ports import RecordPeopleRepository
 from dps.application.sales.records import RecordAccessReader
+from dps.application.sales.sales_results.ports import SalesResultRepository
 
 
 class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
@@ -49,6 +50,8 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     def campaigns(self) -> CampaignRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def sales_results(self) -> SalesResultRepository: ...
     @property
     def comments(self) -> CommentRepository: ...
     @property

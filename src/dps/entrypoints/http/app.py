@@ -39,6 +39,7 @@ from dps.entrypoints.http.api import (
     persons,
     products,
     record_people,
+    sales_results,
     users,
 )
 from dps.entrypoints.http.api.docs import api_docs
@@ -70,6 +71,7 @@ from dps.entrypoints.http.ui import (
     persons_pages,
     record_cards_pages,
     search_pages,
+    transfer_pages,
 )
 from dps.entrypoints.http.ui.pages import SALES_DEPS_STATE
 
@@ -93,7 +95,7 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
 
 SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
-    record_people,
+    record_people, sales_results,
 )
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 
@@ -119,6 +121,7 @@ def api_router() -> Router:
 UI_PAGES = (
     accounts_pages, persons_pages, opportunities_pages, activities_pages, leads_pages, campaigns_pages,
     budgets_pages, notifications_pages, search_pages, mobile_pages, lookups, attachments_pages, record_cards_pages,
+    transfer_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 

@@ -52,6 +52,7 @@ PROVIDERS = (
     "rename_organization", "move_organization", "close_organization", "list_public_groups",
     "refresh_org_closure", "sales_deps", "list_code_lists", "get_code_list", "get_tenant",
     "change_my_preferences",
+    "import_records", "export_records", "export_template", "transfer_work_dir",
 )
 """Container providers handlers may ask for by name (use cases, and the readiness probe)."""
 

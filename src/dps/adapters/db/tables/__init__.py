@@ -11,11 +11,12 @@ from dps.adapters.db.tables import (
     sales_budgets,
     sales_campaigns,
     sales_opportunities,
+    sales_results,
     search_indexes,
     tenancy,
 )
 
 __all__ = [
     "auth", "catalog", "collaboration", "directory", "records", "sales_accounts", "sales_activities",
-    "sales_budgets", "sales_campaigns", "sales_opportunities", "search_indexes", "tenancy",
+    "sales_budgets", "sales_campaigns", "sales_opportunities", "sales_results", "search_indexes", "tenancy",
 ]

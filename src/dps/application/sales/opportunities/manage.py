@@ -140,8 +140,8 @@ class DeleteOpportunity:
             if expected_version is not None and opportunity.version != expected_version:
                 raise Conflict(STALE, current_version=opportunity.version)
             if (referrer := uow.opportunities.referenced_by(opportunity_id)) is not None:
-                raise Conflict(f"この案件には活動が登録されているため削除できません / the opportunity is still "
-                               f"referenced by {referrer}; unlink or delete those first")
+                raise Conflict(f"この案件には活動または販売実績が登録されているため削除できません / the opportunity is "
+                               f"still referenced by {referrer}; unlink or delete those first")
             keys = uow.opportunities.delete(opportunity_id)
             uow.commit()
         for key in keys:

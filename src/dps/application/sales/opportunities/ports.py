@@ -31,7 +31,8 @@ class OpportunityRepository(Protocol):
 
     @abstractmethod
     def referenced_by(self, opportunity_id: UUID) -> str | None:
-        """What still refers to the opportunity and blocks its deletion ('activities'), or None."""
+        """What still refers to the opportunity and blocks its deletion ('activities', 'sales_results'),
+        or None."""
 
     @abstractmethod
     def delete(self, opportunity_id: UUID) -> list[str]:

@@ -36,6 +36,8 @@ SALES_NAV = (
     NavItem("nav.reports", None), NavItem("nav.cards", None), NavItem("nav.maintenance", None),
 )
 COLLABORATION_NAV = (NavItem("nav.notifications", "/notifications"),)
+ADMIN_NAV = (NavItem("transfer.nav", "/transfer"),)
+"""管理: shown to full users only (light users have no access to these screens)."""
 
 
 def license_label(principal: Principal) -> str:
@@ -84,6 +86,7 @@ def page(
             "license_label": license_label(user) if user else "",
             "sales_nav": SALES_NAV,
             "collaboration_nav": COLLABORATION_NAV,
+            "admin_nav": ADMIN_NAV if user and user.can_write_records else (),
             "is_current": is_current,
             "lang": "en" if labels.english_first else "ja",
             "t": labels,

@@ -28,6 +28,7 @@ from dps.adapters.db.tables.sales_accounts import account_group_members, account
 from dps.adapters.db.tables.sales_activities import activities
 from dps.adapters.db.tables.sales_campaigns import leads
 from dps.adapters.db.tables.sales_opportunities import opportunities, opportunity_competitors
+from dps.adapters.db.tables.sales_results import sales_results
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.accounts.ports import AccountQuery, AccountRepository
 from dps.application.sales.accounts.read_models import AccountListItem
@@ -242,6 +243,7 @@ class SqlAccountRepository(TenantScoped, AccountRepository):
             "activities": (activities, activities.c.account_id == account_id),
             "leads": (leads, leads.c.converted_account_id == account_id),
             "business_cards": (business_cards, business_cards.c.account_id == account_id),
+            "sales_results": (sales_results, sales_results.c.account_id == account_id),
         }
         found: dict[str, int] = {}
         for kind, (table, condition) in checks.items():

@@ -27,6 +27,7 @@ from dps.adapters.db.repositories.sales.record_rows import delete_record_childre
 from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities
 from dps.adapters.db.tables.sales_opportunities import opportunities, opportunity_competitors, opportunity_lines
+from dps.adapters.db.tables.sales_results import sales_results
 from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.opportunities.ports import OpportunityRepository
 from dps.application.sales.opportunities.read_models import OpportunityListItem, OpportunitySearch
@@ -70,11 +71,12 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
         return version
 
     def referenced_by(self, opportunity_id: UUID) -> str | None:
-        a = activities
-        found = self._conn.execute(
-            sa.select(a.c.id).where(a.c.tenant_id == self._tenant, a.c.opportunity_id == opportunity_id).limit(1)
-        ).first()
-        return "activities" if found is not None else None
+        for name, table in (("activities", activities), ("sales_results", sales_results)):
+            found = self._conn.execute(sa.select(table.c.id).where(
+                table.c.tenant_id == self._tenant, table.c.opportunity_id == opportunity_id).limit(1)).first()
+            if found is not None:
+                return name
+        return None
 
     def delete(self, opportunity_id: UUID) -> list[str]:
         keys = delete_record_children(self._conn, self._tenant, OPP, [opportunity_id])

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from dps.adapters.db.repositories.transfer.account_groups import SqlAccountGroupBulkStore
 from dps.adapters.db.repositories.transfer.accounts import SqlAccountBulkStore
+from dps.adapters.db.repositories.transfer.activities import SqlActivityBulkStore
+from dps.adapters.db.repositories.transfer.business_cards import SqlBusinessCardBulkStore
+from dps.adapters.db.repositories.transfer.code_values import SqlCodeValueBulkStore
 from dps.adapters.db.repositories.transfer.directory import SqlDirectoryLookup
+from dps.adapters.db.repositories.transfer.opportunities import SqlOpportunityBulkStore
+from dps.adapters.db.repositories.transfer.persons import SqlPersonBulkStore
 from dps.adapters.db.repositories.transfer.products import SqlProductBulkStore
+from dps.adapters.db.repositories.transfer.sales_results import SqlSalesResultBulkStore
 from dps.adapters.db.repositories.transfer.users import SqlUserBulkStore
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.transfer.ports_store import TransferStores
@@ -31,3 +38,24 @@ class SqlTransferStores(TransferStores):
 
     def products(self, uow: SalesUnitOfWork) -> SqlProductBulkStore:
         return SqlProductBulkStore(*_bind(uow))
+
+    def persons(self, uow: SalesUnitOfWork) -> SqlPersonBulkStore:
+        return SqlPersonBulkStore(*_bind(uow))
+
+    def business_cards(self, uow: SalesUnitOfWork) -> SqlBusinessCardBulkStore:
+        return SqlBusinessCardBulkStore(*_bind(uow))
+
+    def account_groups(self, uow: SalesUnitOfWork) -> SqlAccountGroupBulkStore:
+        return SqlAccountGroupBulkStore(*_bind(uow))
+
+    def code_values(self, uow: SalesUnitOfWork) -> SqlCodeValueBulkStore:
+        return SqlCodeValueBulkStore(*_bind(uow))
+
+    def opportunities(self, uow: SalesUnitOfWork) -> SqlOpportunityBulkStore:
+        return SqlOpportunityBulkStore(*_bind(uow))
+
+    def activities(self, uow: SalesUnitOfWork) -> SqlActivityBulkStore:
+        return SqlActivityBulkStore(*_bind(uow))
+
+    def sales_results(self, uow: SalesUnitOfWork) -> SqlSalesResultBulkStore:
+        return SqlSalesResultBulkStore(*_bind(uow))
