@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -22,8 +23,8 @@ from dps.application.transfer.schema import ImportMode
 from dps.entrypoints.cli.context import TenantScope, tenant_code, tenant_scope
 
 _KIND = click.argument("kind", type=click.Choice(sorted(KINDS)))
-_TENANT = click.option("--tenant", "tenant", default="demo", show_default=True, envvar="DPS_DEFAULT_TENANT",
-                       callback=lambda _c, _p, v: tenant_code(v), help="テナントのコード / tenant code.")
+_TENANT = click.option("--tenant", "tenant", required=True, callback=lambda _c, _p, v: tenant_code(v),
+                       help="テナントのコード / tenant code.")
 _AS = click.option("--as", "as_login", default=None,
                    help="このユーザとして実行 (権限・可視性) / act as this user (rights and visibility).")
 _QUIET = click.option("--quiet", "-q", "quiet", is_flag=True, help="進捗を表示しない / no progress line.")
@@ -123,19 +124,28 @@ def import_(ctx: click.Context, kind: str, file: Path, mode: str, dry_run: bool,
 @_TENANT
 @_AS
 @click.option("--q", "q", default=None, help="キーワードで絞り込む / only records matching these words.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="この日以降 (活動・販売実績) / on or after this date (activities, sales results).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="この日以前 (活動・販売実績) / on or before this date (activities, sales results).")
 @_QUIET
 @click.pass_context
 def export(ctx: click.Context, kind: str, file: Path, tenant: str, as_login: str | None, q: str | None,
-           quiet: bool) -> None:
+           date_from: datetime | None, date_to: datetime | None, quiet: bool) -> None:
     """見えるデータを Excel / CSV に出力する / export what the acting user may see of KIND.
 
     \b
     例 / example:
       dps export accounts accounts.xlsx --tenant acme --as sato
+      dps export sales-results sales.csv --tenant acme --from 2026-04-01 --to 2027-03-31
     """
     scope, acting = _scope(ctx, tenant, as_login)
     principal = acting(scope.principal, as_login)
     filters = {"q": q} if q else {}
+    if date_from is not None:
+        filters["date_from"] = date_from.date().isoformat()
+    if date_to is not None:
+        filters["date_to"] = date_to.date().isoformat()
     started = time.monotonic()
     report = ExportRecords(scope.services.transfer_deps())(principal, kind, file, filters,
                                                            progress=_progress(quiet))

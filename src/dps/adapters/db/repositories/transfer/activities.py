@@ -90,7 +90,7 @@ class SqlActivityBulkStore(TenantScoped, ActivityBulkStore):
             where.append(visible_activities(viewer))
         if (text := text_filter(t, filters.get("q"))) is not None:
             where.append(text)
-        for key, op in (("from", "__ge__"), ("to", "__le__")):
+        for key, op in (("date_from", "__ge__"), ("date_to", "__le__")):
             if value := filters.get(key):
                 where.append(getattr(t.c.activity_date, op)(date.fromisoformat(value)))
         stmt = (sa.select(*(t.c[c] for c in EXPORT_COLUMNS), owner.c.login_id.label("owner_login"),
