@@ -7,18 +7,22 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 import uvicorn
+from attrs import define
 
 from dps.application.auth.principals import system_principal
 from dps.application.tenancy.tenants import CreateTenantCommand
 from dps.bootstrap.container import Container
 from dps.entrypoints.http.app import create_app
-from tests.integration.conftest import make_container
+from tests.integration.conftest import _migrated, make_container
+from tests.integration.ui.screens import MOBILE, PC, People, Sales, login, make_people, seed_sales
 
 CHROMIUM = os.environ.get("DPS_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,3 +85,67 @@ def chromium() -> Iterator[object]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- one live server per test module, with a small realistic world (browser scenarios) -----------------
+
+
+@define
+class UiWorld:
+    """The live server of a test module, its directory (`people`) and its sales records (`sales`)."""
+
+    server: LiveServer
+    people: People
+    sales: Sales
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.url, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def ui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiWorld]:
+    """A live server on its own SQLite file (so other modules' wiping does not touch it), seeded once:
+    users alice, bob (alice's manager), carol (another organisation), lena (light) and the records of
+    `screens.seed_sales`. Tests of the module share it; each makes what it changes."""
+    directory = tmp_path_factory.mktemp("ui-world")
+    engine = _migrated(f"sqlite:///{directory / 'dps.sqlite3'}")
+    container = make_container(directory, engine)
+    people = make_people(container)
+    server = LiveServer(container)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as api:
+            sales = seed_sales(api, people)
+        yield UiWorld(server=server, people=people, sales=sales)
+    finally:
+        server.stop()
+        container.engine.reset_override()
+        engine.dispose()
+
+
+@pytest.fixture
+def open_page(chromium: Any, ui_world: UiWorld) -> Iterator[Callable[..., Any]]:
+    """open_page(user, mobile=False, path="/"): a fresh browser context (PC 1280x800 or mobile 375x812,
+    scale 1, ja-JP), logged in as `user` through the /login form (None: not logged in), at `path`."""
+    contexts: list[Any] = []
+
+    def open_(user: str | None, *, mobile: bool = False, path: str = "/") -> Any:
+        context = chromium.new_context(  # type: ignore[attr-defined]
+            viewport=MOBILE if mobile else PC, device_scale_factor=1, locale="ja-JP", is_mobile=mobile,
+            has_touch=mobile, timezone_id="Asia/Tokyo")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if user is not None:
+            login(page, ui_world.url, user, next_path=path)
+        else:
+            page.goto(f"{ui_world.url}{path}")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
