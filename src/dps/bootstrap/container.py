@@ -35,7 +35,14 @@ from dps.application.directory.organizations import (
     RenameOrganization,
 )
 from dps.application.directory.positions import CreatePosition, ListPositions
-from dps.application.directory.users import AddUser, ChangeMyPreferences, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.directory.users import (
+    AddUser,
+    ChangeMyPreferences,
+    DeactivateUser,
+    ListUsers,
+    SetUserPassword,
+    UserIndex,
+)
 from dps.application.sales.collaboration.notifications import NotifyInterestedUsers
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
@@ -124,6 +131,7 @@ class Container(containers.DeclarativeContainer):
     add_user = providers.Singleton(AddUser, deps=directory_deps)
     set_user_password = providers.Singleton(SetUserPassword, deps=directory_deps)
     change_my_preferences = providers.Singleton(ChangeMyPreferences, deps=directory_deps)
+    user_index = providers.Singleton(UserIndex, deps=directory_deps)
     deactivate_user = providers.Singleton(DeactivateUser, deps=directory_deps)
     list_users = providers.Singleton(ListUsers, deps=directory_deps)
     assign_affiliation = providers.Singleton(AssignAffiliation, deps=directory_deps)

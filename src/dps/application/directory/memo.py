@@ -10,6 +10,7 @@ process on its next request; an entry is at worst newer than its key, never olde
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from attrs import frozen
@@ -25,7 +26,22 @@ PrincipalKey = tuple[TenantId, UserId, int]
 ViewerKey = tuple[TenantId, UserId, int, date, Principal]
 """(tenant, user, directory_version, day, the principal the viewer was built for)."""
 
+UserNamesKey = tuple[TenantId, int]
+"""(tenant, directory_version)."""
+
+
+@frozen
+class UserSummary:
+    """What a page shows of a user: the name (and login id), inactive users included (they still own records)."""
+
+    name: str
+    login_id: str
+    is_active: bool
+    kana: str = ""
+
 DEFAULT_MAX_ENTRIES = 10_000
+USER_NAME_TENANTS = 64
+"""Tenants whose user index is kept (each a few hundred KB at 10,000 users)."""
 
 
 @frozen
@@ -37,7 +53,7 @@ class DatedPrincipal:
 
 
 class DirectoryMemo:
-    """Two bounded caches shared by the request threads of one process."""
+    """Bounded caches shared by the request threads of one process."""
 
     def __init__(
         self,
@@ -45,12 +61,18 @@ class DirectoryMemo:
         *,
         principals: Cache[PrincipalKey, DatedPrincipal] | None = None,
         viewers: Cache[ViewerKey, Viewer] | None = None,
+        user_names: Cache[UserNamesKey, Mapping[UserId, UserSummary]] | None = None,
     ) -> None:
         self.principals: Cache[PrincipalKey, DatedPrincipal] = (
             LruCache(max_entries) if principals is None else principals
         )
         self.viewers: Cache[ViewerKey, Viewer] = LruCache(max_entries) if viewers is None else viewers
+        self.user_names: Cache[UserNamesKey, Mapping[UserId, UserSummary]] = (
+            LruCache(USER_NAME_TENANTS) if user_names is None else user_names
+        )
+        """Every user's summary per tenant and version: pages name owners and staff from it without a query."""
 
     def clear(self) -> None:
         self.principals.clear()
         self.viewers.clear()
+        self.user_names.clear()

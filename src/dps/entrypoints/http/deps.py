@@ -51,7 +51,7 @@ PROVIDERS = (
     "list_users", "add_user", "list_companies", "create_company", "list_organizations", "create_organization",
     "rename_organization", "move_organization", "close_organization", "list_public_groups",
     "refresh_org_closure", "sales_deps", "list_code_lists", "get_code_list", "get_tenant",
-    "change_my_preferences",
+    "change_my_preferences", "user_index",
     "import_records", "export_records", "export_template", "transfer_work_dir",
 )
 """Container providers handlers may ask for by name (use cases, and the readiness probe)."""

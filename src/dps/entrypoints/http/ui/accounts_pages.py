@@ -17,7 +17,7 @@ from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.commands import (
     CreateAccount,
     CreateAccountCommand,
@@ -169,7 +169,7 @@ def _account_query(request: Request[Any, Any, Any], form: FieldReader) -> Accoun
 @get("/accounts", include_in_schema=False, sync_to_thread=True)
 def accounts_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
     form = FieldReader(request.query_params)
     query = _account_query(request, form)
@@ -178,7 +178,7 @@ def accounts_list(
     lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "accounts/list.html", context={
         "pager": pager.with_page(found), "values": query_values(request.query_params), "errors": form.errors,
-        "labels": code_labels_of(lists), "users": user_names(principal, list_users),
+        "labels": code_labels_of(lists), "users": user_names(principal, user_index),
         "options": {key: code_options(lists, key) for key in ACCOUNT_CODE_LISTS.values()},
         "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
     })
@@ -190,7 +190,7 @@ def accounts_list(
 @get("/accounts/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def account_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         account_id = record_id("account", raw_id)
@@ -208,7 +208,7 @@ def account_page(
     return page(request, "accounts/detail.html", context={
         "record": detail.account, "detail": detail, "persons": persons, "opportunities": opportunities,
         "activities": activities, "comments": comments, "attachments": attachments,
-        "labels": code_labels_of(lists), "users": user_names(principal, list_users),
+        "labels": code_labels_of(lists), "users": user_names(principal, user_index),
         "relation_names": relation_names, "local_time": local_time(principal), "me": principal.user_id,
         "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
     })

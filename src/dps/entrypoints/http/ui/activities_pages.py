@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.catalog.custom_fields import ListCustomFields
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.change import DeleteActivity, UpdateActivity
 from dps.application.sales.activities.commands import (
@@ -122,7 +122,7 @@ def _search_of(reader: FieldReader) -> ActivitySearch:
 @get("/activities", include_in_schema=False, sync_to_thread=True)
 def activities_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
     reader = FieldReader(request.query_params)
     pager = Pager.of(request.query_params, sorts=LIST_SORTS, default_sort=DEFAULT_SORT)
@@ -141,7 +141,7 @@ def activities_list(
         "pager": pager, "values": query_values(request.query_params), "errors": reader.errors,
         "labels": code_labels_of(lists),
         "kind_options": code_options(lists, "activity_kind"),
-        "statuses": STATUSES, "users": user_names(principal, list_users),
+        "statuses": STATUSES, "users": user_names(principal, user_index),
         "link_filters": [(name, pager.filter_value(name), link_names.get(name))
                          for name in LINK_FILTERS if pager.filter_value(name)],
     })
@@ -230,12 +230,12 @@ def _load(deps: SalesDeps, principal: Principal, raw_id: str) -> Activity:
 
 def _detail(
     request: Request[Any, Any, Any], principal: Principal, deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, activity: Activity, stream: Stream, status_code: int = 200,
+    user_index: UserIndex, activity: Activity, stream: Stream, status_code: int = 200,
 ) -> Template:
     definitions = ListCustomFields(uow=deps.uow)(principal, ENTITY) if activity.custom_fields else ()
     return page(request, "activities/detail.html", status_code=status_code, context={
         "record": activity, "stream": stream, "links": _links(deps, principal, activity),
-        "labels": code_labels(principal, list_code_lists), "users": user_names(principal, list_users),
+        "labels": code_labels(principal, list_code_lists), "users": user_names(principal, user_index),
         "status_label": _status_label(labels_for(principal), activity.status.value),
         "custom": [(d.label_ja, activity.custom_fields.get(d.key)) for d in definitions
                    if d.key in activity.custom_fields],
@@ -247,10 +247,10 @@ def _detail(
 @get("/activities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def activity_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     activity = _load(sales_deps, principal, raw_id)
-    return _detail(request, principal, sales_deps, list_code_lists, list_users, activity,
+    return _detail(request, principal, sales_deps, list_code_lists, user_index, activity,
                    _stream(sales_deps, principal, activity.id))
 
 
@@ -269,7 +269,7 @@ def _stream_answer(
 @post("/activities/{raw_id:str}/comments", include_in_schema=False, sync_to_thread=True)
 def activity_comment(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template | Redirect:
     with not_found_page():
         activity_id = record_id(ENTITY, raw_id)
@@ -282,7 +282,7 @@ def activity_comment(
                 return _stream_answer(request, principal, sales_deps, activity_id, error=error, body=body)
             activity = GetActivity(sales_deps)(principal, activity_id)
             stream = _stream(sales_deps, principal, activity_id, error=error, body=body)
-            return _detail(request, principal, sales_deps, list_code_lists, list_users, activity, stream, 422)
+            return _detail(request, principal, sales_deps, list_code_lists, user_index, activity, stream, 422)
     return _stream_answer(request, principal, sales_deps, activity_id)
 
 

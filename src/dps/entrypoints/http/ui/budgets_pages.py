@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.directory.organizations import ListOrganizations
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.budgets.bulk_delete import DeleteBudgets, DeleteBudgetsCommand
 from dps.application.sales.budgets.manage import (
     DeleteBudget,
@@ -40,7 +40,7 @@ from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values, searched
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
-from dps.entrypoints.http.ui.record_forms import form_version
+from dps.entrypoints.http.ui.record_forms import UserNames, form_version, user_names
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 WHAT = "budget"
@@ -64,7 +64,7 @@ def _start_month(principal: Principal, get_tenant: GetTenant) -> int:
 @get("/budgets", include_in_schema=False, sync_to_thread=True)
 def budgets_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations,
+    user_index: UserIndex, list_organizations: ListOrganizations,
 ) -> Template:
     params = {k: v for k, v in request.query_params.items() if k != NOTICE}
     form = FieldReader(params)
@@ -79,13 +79,15 @@ def budgets_list(
     lists = code_lists_by_key(principal, list_code_lists)
     english = is_english(principal)
     deleted = FieldReader(request.query_params).integer(NOTICE)
+    values = dict(query_values(params))
+    if query.user_id is not None and not values.get("user_id_label"):
+        values["user_id_label"] = user_names(principal, user_index).name(query.user_id)
     return page(request, "budgets/list.html", context={
-        "pager": pager, "errors": errors, "values": query_values(params), "deleted": deleted,
+        "pager": pager, "errors": errors, "values": values, "deleted": deleted,
         "back": "/budgets" + (f"?{urlencode(params)}" if params else ""),
         "labels": code_labels_of(lists, english),
         "kind_options": code_options(lists, "budget_kind", english=english),
         "organization_options": [(str(o.id), f"{o.code} {o.name}") for o in list_organizations(principal)],
-        "user_options": [(str(u.id), f"{u.name} ({u.login_id})") for u in list_users(principal)],
     })
 
 
@@ -234,7 +236,7 @@ class BudgetForm:
     kind_options: list[tuple[str, str]]
     category_options: list[tuple[str, str]]
     organization_options: list[tuple[str, str]]
-    user_options: list[tuple[str, str]]
+    user_names: UserNames
     start_month: int
     this_year: int
 
@@ -247,11 +249,13 @@ class BudgetForm:
             year = FiscalYear(year_number or self.this_year, self.start_month)
         except DomainError:
             year = FiscalYear(self.this_year, self.start_month)
+        if values.get("user_id") and not values.get("user_id_label"):
+            values = {**values, "user_id_label": self.user_names.name(values["user_id"])}
         return page(self.request, "budgets/form.html", status_code=status, context={
             "values": values, "rows": rows, "errors": errors, "conflict": conflict, "budget": budget,
             "action": action, "cancel_href": f"/budgets/{budget.id}" if budget else "/budgets",
             "labels": self.labels, "kind_options": self.kind_options, "category_options": self.category_options,
-            "organization_options": self.organization_options, "user_options": self.user_options,
+            "organization_options": self.organization_options,
             "month_options": [(f"{m:%Y-%m}", f"{m:%Y/%m}") for m in year.months()],
             "per_category": values.get("by_category") in (True, "true", "on", "1"),
         })
@@ -259,7 +263,7 @@ class BudgetForm:
 
 def _budget_form(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, start_month: int,
+    user_index: UserIndex, list_organizations: ListOrganizations, start_month: int,
 ) -> BudgetForm:
     lists = code_lists_by_key(principal, list_code_lists)
     english = is_english(principal)
@@ -268,7 +272,7 @@ def _budget_form(
         kind_options=code_options(lists, "budget_kind", english=english),
         category_options=code_options(lists, "product_category", english=english),
         organization_options=[(str(o.id), f"{o.code} {o.name}") for o in list_organizations(principal)],
-        user_options=[(str(u.id), f"{u.name} ({u.login_id})") for u in list_users(principal)],
+        user_names=user_names(principal, user_index),
         start_month=start_month, this_year=fiscal_year_of(sales_deps.clock.now().date(), start_month),
     )
 
@@ -285,26 +289,26 @@ def _values_of(budget: Budget) -> dict[str, Any]:
 @get("/budgets/new", include_in_schema=False, sync_to_thread=True)
 def budget_new(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, get_tenant: GetTenant,
+    user_index: UserIndex, list_organizations: ListOrganizations, get_tenant: GetTenant,
 ) -> Template:
     ensure_can_write(principal, sales_deps.audit, "budget.create")
     start = _start_month(principal, get_tenant)
     year = FiscalYear(fiscal_year_of(sales_deps.clock.now().date(), start), start)
-    ui = _budget_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations, start)
+    ui = _budget_form(request, principal, sales_deps, list_code_lists, user_index, list_organizations, start)
     return ui.render({"fiscal_year": str(year.year)}, _grid(year, None), {})
 
 
 @post("/budgets/new", include_in_schema=False, sync_to_thread=True)
 def budget_create(
     request: Request[Any, Any, Any], principal: Principal, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_code_lists: ListCodeLists, user_index: UserIndex, list_organizations: ListOrganizations,
     get_tenant: GetTenant,
 ) -> Response[Any]:
     start = _start_month(principal, get_tenant)
     form = FieldReader(data)
     rows = _posted_rows(form, data)
     parsed = _parse(form, rows, start)
-    ui = _budget_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations, start)
+    ui = _budget_form(request, principal, sales_deps, list_code_lists, user_index, list_organizations, start)
 
     def register() -> Budget:
         assert parsed.content is not None
@@ -322,12 +326,12 @@ def budget_create(
 @get("/budgets/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
 def budget_edit(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_code_lists: ListCodeLists, user_index: UserIndex, list_organizations: ListOrganizations,
 ) -> Template:
     with not_found_page():
         budget = GetBudget(sales_deps)(principal, record_id(WHAT, raw_id)).budget
     ensure_can_write(principal, sales_deps.audit, "budget.update")
-    ui = _budget_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations,
+    ui = _budget_form(request, principal, sales_deps, list_code_lists, user_index, list_organizations,
                       budget.fiscal_year_start_month)
     return ui.render(_values_of(budget), _grid(budget.period, budget), {}, budget=budget,
                      action=f"/budgets/{budget.id}/edit")
@@ -336,7 +340,7 @@ def budget_edit(
 @post("/budgets/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True)
 def budget_update(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers, list_organizations: ListOrganizations,
+    list_code_lists: ListCodeLists, user_index: UserIndex, list_organizations: ListOrganizations,
     get_tenant: GetTenant,
 ) -> Response[Any]:
     with not_found_page():
@@ -347,7 +351,7 @@ def budget_update(
     start = budget.fiscal_year_start_month if same_year else _start_month(principal, get_tenant)
     parsed = _parse(form, rows, start)
     version = form_version(form)
-    ui = _budget_form(request, principal, sales_deps, list_code_lists, list_users, list_organizations, start)
+    ui = _budget_form(request, principal, sales_deps, list_code_lists, user_index, list_organizations, start)
 
     def edit() -> Budget:
         assert parsed.content is not None

@@ -12,7 +12,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.activities.commands import SearchActivitiesQuery
 from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import SearchActivities
@@ -73,7 +73,7 @@ def _related(rows: int = RELATED_ROWS) -> PageRequest:
 @get("/campaigns", include_in_schema=False, sync_to_thread=True)
 def campaigns_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
     form = FieldReader(request.query_params)
     query = CampaignQuery(
@@ -86,7 +86,7 @@ def campaigns_list(
     english = is_english(principal)
     return page(request, "campaigns/list.html", context={
         "pager": pager, "errors": errors, "values": query_values(request.query_params),
-        "labels": code_labels_of(lists, english), "users": user_names(principal, list_users),
+        "labels": code_labels_of(lists, english), "users": user_names(principal, user_index),
         "status_options": code_options(lists, "campaign_status", english=english),
         "kind_options": code_options(lists, "campaign_kind", english=english),
     })
@@ -282,7 +282,7 @@ def _related_lists(principal: Principal, sales_deps: SalesDeps, campaign_id: UUI
 @get("/campaigns/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def campaign_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         detail = ViewCampaign(sales_deps)(principal, record_id(ENTITY, raw_id))
@@ -290,7 +290,7 @@ def campaign_page(
     lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "campaigns/detail.html", context={
         "record": campaign, "detail": detail, "labels": code_labels_of(lists, is_english(principal)),
-        "users": user_names(principal, list_users), "me": principal.user_id,
+        "users": user_names(principal, user_index), "me": principal.user_id,
         "parent_name": _parent_name(principal, sales_deps, campaign),
         "definitions": custom_field_views(principal, sales_deps, ENTITY, lists, english=is_english(principal)),
         "comments": lead_comments(principal, sales_deps, RecordType.CAMPAIGN, campaign.id),

@@ -15,7 +15,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.activities.commands import SearchActivitiesQuery
 from dps.application.sales.activities.ports import ActivitySearch
 from dps.application.sales.activities.queries import SearchActivities
@@ -103,7 +103,7 @@ def _lead_query(form: FieldReader) -> LeadQuery:
 @get("/leads", include_in_schema=False, sync_to_thread=True)
 def leads_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
     form = FieldReader(request.query_params)
     query = _lead_query(form)
@@ -115,7 +115,7 @@ def leads_list(
     campaigns = _campaign_names(principal, sales_deps)
     return page(request, "leads/list.html", context={
         "pager": pager, "errors": form.errors, "values": query_values(request.query_params),
-        "labels": code_labels_of(lists, english), "users": user_names(principal, list_users),
+        "labels": code_labels_of(lists, english), "users": user_names(principal, user_index),
         "campaigns": campaigns,
         "campaign_label": campaigns.get(str(query.campaign_id), "") if query.campaign_id else "",
         "status_options": code_options(lists, "lead_status", english=english),
@@ -283,7 +283,7 @@ def lead_delete(principal: Principal, raw_id: str, data: FormBody, sales_deps: S
 
 def _detail_context(
     principal: Principal, sales_deps: SalesDeps, detail: LeadDetail, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> dict[str, Any]:
     lead = detail.lead
     lists = code_lists_by_key(principal, list_code_lists)
@@ -291,7 +291,7 @@ def _detail_context(
     campaigns = _campaign_names(principal, sales_deps) if lead.campaign_id else {}
     return {
         "record": lead, "detail": detail, "labels": code_labels_of(lists, english),
-        "users": user_names(principal, list_users), "me": principal.user_id,
+        "users": user_names(principal, user_index), "me": principal.user_id,
         "campaign_name": campaigns.get(str(lead.campaign_id), "") if lead.campaign_id else "",
         "actions": ListLeadActions(sales_deps)(principal, lead.id),
         "comments": lead_comments(principal, sales_deps, RecordType.LEAD, lead.id),
@@ -309,11 +309,11 @@ def _detail_context(
 @get("/leads/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def lead_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
-    context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+    context = _detail_context(principal, sales_deps, detail, list_code_lists, user_index)
     return page(request, "leads/detail.html", context=context | {"values": {}, "errors": {}})
 
 
@@ -332,12 +332,12 @@ def _convert_command(form: FieldReader, lead_id: UUID) -> ConvertLeadCommand:
 @get("/leads/{raw_id:str}/convert", include_in_schema=False, sync_to_thread=True)
 def lead_convert_form(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
     ensure_can_write(principal, sales_deps.audit, "lead.convert")
-    context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+    context = _detail_context(principal, sales_deps, detail, list_code_lists, user_index)
     values = {"version": detail.lead.version, "opportunity_name": detail.lead.company_name}
     return page(request, "leads/convert.html", context=context | {"values": values, "errors": {},
                                                                   "conflict": None})
@@ -346,7 +346,7 @@ def lead_convert_form(
 @post("/leads/{raw_id:str}/convert", include_in_schema=False, sync_to_thread=True)
 def lead_convert(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Response[Any]:
     with not_found_page():
         detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
@@ -355,7 +355,7 @@ def lead_convert(
     form.raw("account_id_label")
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template:
-        context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+        context = _detail_context(principal, sales_deps, detail, list_code_lists, user_index)
         return page(request, "leads/convert.html", status_code=status, context=context | {
             "values": form.values, "errors": form_errors(errors, PART_ERRORS), "conflict": conflict})
 
@@ -379,7 +379,7 @@ def _back_to(lead_id: UUID, anchor: str) -> Redirect:
 @post("/leads/{raw_id:str}/actions", include_in_schema=False, sync_to_thread=True)
 def lead_action_add(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Response[Any]:
     with not_found_page():
         detail = ViewLead(sales_deps)(principal, record_id(ENTITY, raw_id))
@@ -395,7 +395,7 @@ def lead_action_add(
             lead_id=detail.lead.id, action_on=action_on, kind_code=kind, description=description))
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template:
-        context = _detail_context(principal, sales_deps, detail, list_code_lists, list_users)
+        context = _detail_context(principal, sales_deps, detail, list_code_lists, user_index)
         return page(request, "leads/detail.html", status_code=status,
                     context=context | {"values": form.values, "errors": errors})
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar import get
 
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.ports import AccountQuery
 from dps.application.sales.accounts.queries import SearchAccounts
 from dps.application.sales.campaigns.ports import CampaignQuery
@@ -93,14 +93,16 @@ def lookup_products(principal: Principal, sales_deps: SalesDeps, q: str = "") ->
 
 
 @get("/lookup/users", include_in_schema=False, sync_to_thread=True)
-def lookup_users(principal: Principal, list_users: ListUsers, q: str = "") -> list[Choice]:
+def lookup_users(principal: Principal, user_index: UserIndex, q: str = "") -> list[Choice]:
     """Active users whose name, kana or login id contains every word of q."""
     words = normalize_for_search(q).split()
     found: list[Choice] = []
-    for user in list_users(principal):
+    for user_id, user in user_index(principal).items():
+        if not user.is_active:
+            continue
         haystack = normalize_for_search(user.name, user.kana, user.login_id)
         if all(w in haystack for w in words):
-            found.append({"id": str(user.id), "label": user.name, "detail": user.login_id})
+            found.append({"id": str(user_id), "label": user.name, "detail": user.login_id})
             if len(found) >= LIMIT:
                 break
     return found

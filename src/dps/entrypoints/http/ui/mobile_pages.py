@@ -20,7 +20,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.ports import AccountQuery
 from dps.application.sales.accounts.queries import GetAccount, ListAccountPersons, SearchAccounts
 from dps.application.sales.activities.commands import (
@@ -54,7 +54,7 @@ from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import BAD_DATETIME, FieldReader
-from dps.entrypoints.http.ui.record_forms import ensure_writer, is_fetch, visible_or_none
+from dps.entrypoints.http.ui.record_forms import UserNames, ensure_writer, is_fetch, visible_or_none
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 T = TypeVar("T")
@@ -265,7 +265,7 @@ def _stream(principal: Principal, sales_deps: SalesDeps, activity_id: UUID) -> d
 
 def _activity_view(
     request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, raw_id: str, *, errors: Mapping[str, str] | None = None,
+    user_index: UserIndex, raw_id: str, *, errors: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None, status_code: int = 200,
 ) -> Template:
     """The activity page; for a background post (comment, like) just its comments-and-likes part."""
@@ -285,7 +285,7 @@ def _activity_view(
     if account_id is not None and account_name is None:
         account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_id))
         account_name = account.account.name if account is not None else None
-    owner = next((u.name for u in list_users(principal) if u.id == activity.owner_id), "")
+    owner = UserNames(user_index(principal)).name(activity.owner_id)
     return page(request, "mobile/activity.html", status_code=status_code, context={
         "record": activity, "opportunity": opportunity, "account_name": account_name, "owner_name": owner,
         "labels": _labels(principal, list_code_lists), "errors": errors or {}, "values": values or {},
@@ -296,9 +296,9 @@ def _activity_view(
 @get("/m/activities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def mobile_activity(
     request: Req, principal: Principal, raw_id: str, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
-    return _activity_view(request, principal, sales_deps, list_code_lists, list_users, raw_id)
+    return _activity_view(request, principal, sales_deps, list_code_lists, user_index, raw_id)
 
 
 def _back_to(request: Req, activity_id: UUID, anchor: str, after: Callable[[], Template]) -> Template | Redirect:
@@ -311,7 +311,7 @@ def _back_to(request: Req, activity_id: UUID, anchor: str, after: Callable[[], T
 @post("/m/activities/{raw_id:str}/comments", include_in_schema=False, sync_to_thread=True)
 def mobile_comment(
     request: Req, principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template | Redirect:
     with not_found_page():
         activity_id = record_id("activity", raw_id)
@@ -319,7 +319,7 @@ def mobile_comment(
     body = form.raw("body")
 
     def view(errors: Mapping[str, str] | None = None, status_code: int = 200) -> Template:
-        return _activity_view(request, principal, sales_deps, list_code_lists, list_users, raw_id,
+        return _activity_view(request, principal, sales_deps, list_code_lists, user_index, raw_id,
                               errors=errors, values=form.values if errors else None, status_code=status_code)
 
     with not_found_page():
@@ -334,7 +334,7 @@ def mobile_comment(
 @post("/m/activities/{raw_id:str}/like", include_in_schema=False, sync_to_thread=True)
 def mobile_like(
     request: Req, principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template | Redirect:
     """ライク！ (``action=unlike`` takes mine back)."""
     with not_found_page():
@@ -344,7 +344,7 @@ def mobile_like(
         else:
             LikeIt(sales_deps)(principal, target)
     return _back_to(request, target.record_id, "likes", lambda: _activity_view(
-        request, principal, sales_deps, list_code_lists, list_users, raw_id))
+        request, principal, sales_deps, list_code_lists, user_index, raw_id))
 
 
 # -- M2 案件 -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.accounts.record_parts import UNSET, RecordParts, Unset
 from dps.application.sales.activities.commands import ActivitiesOfQuery
@@ -58,7 +58,6 @@ from dps.entrypoints.http.ui.record_forms import (
     FORM_DEPENDENCIES,
     CustomFieldView,
     FormDeps,
-    UserNames,
     custom_field_query,
     custom_field_values,
     custom_field_views,
@@ -117,7 +116,7 @@ def _search_of(form: FieldReader, request: Request[Any, Any, Any]) -> Opportunit
 @get("/opportunities", include_in_schema=False, sync_to_thread=True)
 def opportunity_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers,
+    user_index: UserIndex,
 ) -> Template:
     pager = Pager.of(request.query_params, sorts=SORTS, default_sort=DEFAULT_SORT)
     form = FieldReader(request.query_params)
@@ -132,14 +131,15 @@ def opportunity_list(
     if search.campaign_id is not None and not values.get("campaign_id_label"):
         values["campaign_id_label"] = _campaign_name(principal, sales_deps, search.campaign_id) or ""
     lists = code_lists_by_key(principal, list_code_lists)
-    users = list_users(principal, include_inactive=True)
+    names = user_names(principal, user_index)
+    if search.owner_id is not None and not values.get("owner_id_label"):
+        values["owner_id_label"] = names.name(search.owner_id)
     return page(request, "opportunities/list.html", context={
         "pager": pager, "values": values, "errors": errors,
         "labels": code_labels_of(lists),
         "stage_options": code_options(lists, STAGE_LIST),
         "certainty_options": code_options(lists, CERTAINTY_LIST),
-        "owner_options": [(str(u.id), u.name) for u in users if u.is_active],
-        "user_names": UserNames.of(users),
+        "user_names": names,
     })
 
 
@@ -158,7 +158,7 @@ def _campaign_name(principal: Principal, sales_deps: SalesDeps, campaign_id: UUI
 @get("/opportunities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def opportunity_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         opportunity_id = record_id("opportunity", raw_id)
@@ -170,7 +170,7 @@ def opportunity_page(
     return page(request, "opportunities/detail.html", context={
         "record": o, "detail": detail,
         "labels": code_labels_of(lists),
-        "user_names": user_names(principal, list_users),
+        "user_names": user_names(principal, user_index),
         "me": str(principal.user_id),
         "campaign_name": _campaign_name(principal, sales_deps, o.campaign_id),
         "person_names": person_names(sales_deps, principal, o.account_id, o.relations),

@@ -10,7 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.accounts.record_parts import RecordParts
 from dps.application.sales.activities.commands import ActivitiesOfQuery
@@ -71,7 +71,7 @@ FORM = "persons/form.html"
 
 @get("/persons", include_in_schema=False, sync_to_thread=True)
 def persons_list(
-    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_users: ListUsers,
+    request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, user_index: UserIndex,
 ) -> Template:
     form = FieldReader(request.query_params)
     query = PersonQuery(q=form.text("q"), account_id=form.uuid("account_id"), mine=form.flag("mine"),
@@ -83,7 +83,7 @@ def persons_list(
         values["account_id_label"] = found.items[0].account_name or ""  # from すべて表示 on an account
     return page(request, "persons/list.html", context={
         "pager": pager.with_page(found), "values": values, "errors": form.errors,
-        "users": user_names(principal, list_users),
+        "users": user_names(principal, user_index),
     })
 
 
@@ -93,7 +93,7 @@ def persons_list(
 @get("/persons/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def person_page(
     request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_code_lists: ListCodeLists, list_users: ListUsers,
+    list_code_lists: ListCodeLists, user_index: UserIndex,
 ) -> Template:
     with not_found_page():
         person_id = record_id("person", raw_id)
@@ -110,7 +110,7 @@ def person_page(
     lists = code_lists_by_key(principal, list_code_lists)
     return page(request, "persons/detail.html", context={
         "record": person, "detail": detail, "cards": cards, "activities": activities,
-        "labels": code_labels_of(lists), "users": user_names(principal, list_users), "relation_names": names,
+        "labels": code_labels_of(lists), "users": user_names(principal, user_index), "relation_names": names,
         "local_time": local_time(principal), "me": principal.user_id,
         "custom_fields": custom_field_views(principal, sales_deps, "person", lists, english=is_english(principal)),
         "comments": record_comments(sales_deps, principal, RecordType.PERSON, person_id),

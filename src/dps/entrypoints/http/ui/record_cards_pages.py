@@ -23,7 +23,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.queries import GetActivity
 from dps.application.sales.campaigns.queries import ViewCampaign
@@ -201,7 +201,7 @@ class PeopleForm:
 @frozen
 class PeopleDeps:
     sales: SalesDeps
-    users: ListUsers
+    users: UserIndex
     code_lists: ListCodeLists
 
 
@@ -217,34 +217,36 @@ def _people_page(
         view = GetRelations(d.sales)(principal, rtype, head.id)
         names = person_names(d.sales, principal, head.account_id, view.relations)
         relations = PeopleForm(_relation_values(view, names), {})
-    users = d.users(principal, include_inactive=True)
+    users = UserNames(d.users(principal))
+    if staff.values.get("main_user_id") and not staff.values.get("main_user_id_label"):
+        staff = PeopleForm({**staff.values, "main_user_id_label": users.name(staff.values["main_user_id"])},
+                           staff.errors)
     lists = code_lists_by_key(principal, d.code_lists)
     role_options = code_options(lists, RELATION_ROLE) if RELATION_ROLE in lists else None
     return page(request, "record_people.html", status_code=status_code, context={
         "head": head, "staff": staff, "relations": relations,
-        "chosen_staff": chosen(staff.values.get("staff_user_ids"), UserNames.of(users)),
-        "user_options": [(str(u.id), u.name) for u in users if u.is_active],
+        "chosen_staff": chosen(staff.values.get("staff_user_ids"), users),
         "rows": (_rows(relations.values) or [0]) if relations else [], "role_options": role_options,
     })
 
 
-def _people_deps(sales_deps: SalesDeps, list_users: ListUsers, list_code_lists: ListCodeLists) -> PeopleDeps:
-    return PeopleDeps(sales=sales_deps, users=list_users, code_lists=list_code_lists)
+def _people_deps(sales_deps: SalesDeps, user_index: UserIndex, list_code_lists: ListCodeLists) -> PeopleDeps:
+    return PeopleDeps(sales=sales_deps, users=user_index, code_lists=list_code_lists)
 
 
 def _people_form(
     kind: str, request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-    list_users: ListUsers, list_code_lists: ListCodeLists,
+    user_index: UserIndex, list_code_lists: ListCodeLists,
 ) -> Template:
     """自社担当者 / 関係者 の編集 (full users only)."""
     head = _head(sales_deps, principal, kind, raw_id)
     ensure_writer(principal)
-    return _people_page(request, principal, _people_deps(sales_deps, list_users, list_code_lists), head)
+    return _people_page(request, principal, _people_deps(sales_deps, user_index, list_code_lists), head)
 
 
 def _staff_save(
     kind: str, request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody,
-    sales_deps: SalesDeps, list_users: ListUsers, list_code_lists: ListCodeLists,
+    sales_deps: SalesDeps, user_index: UserIndex, list_code_lists: ListCodeLists,
 ) -> Template | Redirect:
     """Replace the staff: the chosen users, the 主担当 one marked (added when not chosen)."""
     head = _head(sales_deps, principal, kind, raw_id)
@@ -258,7 +260,7 @@ def _staff_save(
     if main is not None and main not in chosen:
         chosen.insert(0, main)
     members = tuple(StaffMember(user_id=cast(UserId, u), is_main=u == main) for u in chosen)
-    d = _people_deps(sales_deps, list_users, list_code_lists)
+    d = _people_deps(sales_deps, user_index, list_code_lists)
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template | Redirect:
         shown = form_errors(errors, {"staff": "staff_user_ids"})
@@ -274,7 +276,7 @@ def _staff_save(
 
 def _relations_save(
     kind: str, request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody,
-    sales_deps: SalesDeps, list_users: ListUsers, list_code_lists: ListCodeLists,
+    sales_deps: SalesDeps, user_index: UserIndex, list_code_lists: ListCodeLists,
 ) -> Template | Redirect:
     """Replace the relations: rows ``relations-<i>-person_id`` (lookup) and ``-role_code``; empty rows
     are dropped, a role without a person is an error."""
@@ -293,7 +295,7 @@ def _relations_save(
             relations.append(Relation(person_id=person, role_code=role))
         elif role is not None and f"relations-{i}-person_id" not in form.errors:
             form.errors[f"relations-{i}-person_id"] = labels_for(principal).pair("collab.person_required")
-    d = _people_deps(sales_deps, list_users, list_code_lists)
+    d = _people_deps(sales_deps, user_index, list_code_lists)
 
     def render(errors: dict[str, str], conflict: Conflict | None, status: int) -> Template | Redirect:
         return _people_page(request, principal, d, head, relations=PeopleForm(form.values, errors, conflict),
@@ -314,25 +316,25 @@ def kind_routes(kind: str) -> list[HTTPRouteHandler]:
     @get(f"{base}/staff", include_in_schema=False, sync_to_thread=True)
     def people_form(
         request: Request[Any, Any, Any], principal: Principal, raw_id: str, sales_deps: SalesDeps,
-        list_users: ListUsers, list_code_lists: ListCodeLists,
+        user_index: UserIndex, list_code_lists: ListCodeLists,
     ) -> Template:
-        return _people_form(kind, request, principal, raw_id, sales_deps, list_users, list_code_lists)
+        return _people_form(kind, request, principal, raw_id, sales_deps, user_index, list_code_lists)
 
     @post(f"{base}/staff", include_in_schema=False, sync_to_thread=True)
     def staff_save(
         request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody, sales_deps: SalesDeps,
-        list_users: ListUsers, list_code_lists: ListCodeLists,
+        user_index: UserIndex, list_code_lists: ListCodeLists,
     ) -> Template | Redirect:
-        return _staff_save(kind, request, principal, raw_id, data, sales_deps, list_users, list_code_lists)
+        return _staff_save(kind, request, principal, raw_id, data, sales_deps, user_index, list_code_lists)
 
     handlers: list[HTTPRouteHandler] = [people_form, staff_save]
     if kind in RELATION_KINDS:
         @post(f"{base}/relations", include_in_schema=False, sync_to_thread=True)
         def relations_save(
             request: Request[Any, Any, Any], principal: Principal, raw_id: str, data: FormBody,
-            sales_deps: SalesDeps, list_users: ListUsers, list_code_lists: ListCodeLists,
+            sales_deps: SalesDeps, user_index: UserIndex, list_code_lists: ListCodeLists,
         ) -> Template | Redirect:
-            return _relations_save(kind, request, principal, raw_id, data, sales_deps, list_users, list_code_lists)
+            return _relations_save(kind, request, principal, raw_id, data, sales_deps, user_index, list_code_lists)
 
         handlers.append(relations_save)
     if kind in COMMENT_KINDS:

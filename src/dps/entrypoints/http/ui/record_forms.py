@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
+from uuid import UUID
 
 from attrs import frozen
 from litestar import Request
@@ -27,8 +28,9 @@ from litestar.exceptions import PermissionDeniedException
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.catalog.custom_fields import ListCustomFields
 from dps.application.directory.groups import ListPublicGroups
+from dps.application.directory.memo import UserSummary
 from dps.application.directory.organizations import ListOrganizations
-from dps.application.directory.users import ListUsers
+from dps.application.directory.users import UserIndex
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Forbidden, NotFound
 from dps.domain.catalog.code_lists import CodeList
@@ -84,37 +86,56 @@ def visible_or_none(load: Callable[[], T]) -> T | None:
 
 
 class UserNames(Mapping[str, str]):
-    """User id -> name, read once per page (owners, staff, allow-lists of any number of rows).
+    """User id -> name for a page (owners, staff, allow-lists of any number of rows), from the
+    process's user index (one version read per request) — never one query per row.
 
     Looked up by the id's text; a UUID works as well (``users.get(row.owner_id)`` in templates)."""
 
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self._names = dict(names)
+    def __init__(self, index: Mapping[UserId, UserSummary] | Mapping[UUID, UserSummary]) -> None:
+        self._index = cast(Mapping[UUID, UserSummary], index)
 
     @classmethod
     def of(cls, users: Iterable[Any]) -> UserNames:
-        """From users already read (anything with ``id`` and ``name``)."""
-        return cls({str(u.id): u.name for u in users})
+        """From users already read (anything with ``id``, ``name`` and ``login_id``)."""
+        return cls({u.id: UserSummary(name=u.name, login_id=getattr(u, "login_id", ""),
+                                      is_active=getattr(u, "is_active", True)) for u in users})
+
+    def _summary(self, key: object) -> UserSummary | None:
+        if isinstance(key, UUID):
+            return self._index.get(key)
+        try:
+            return self._index.get(UUID(str(key)))
+        except ValueError:
+            return None
 
     def __getitem__(self, key: str) -> str:
-        return self._names[str(key)]
+        found = self._summary(key)
+        if found is None:
+            raise KeyError(key)
+        return found.name
 
     def __contains__(self, key: object) -> bool:
-        return str(key) in self._names
+        return self._summary(key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
+        return (str(k) for k in self._index)
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._index)
 
     def name(self, user_id: object, default: str = "") -> str:
-        return self._names.get(str(user_id), default)
+        found = self._summary(user_id)
+        return default if found is None else found.name
+
+    def active_options(self) -> list[Option]:
+        """(id, "name (login)") of the active users, by name — for small pickers only."""
+        return sorted(((str(k), f"{v.name} ({v.login_id})") for k, v in self._index.items() if v.is_active),
+                      key=lambda option: option[1])
 
 
-def user_names(principal: Principal, list_users: ListUsers) -> UserNames:
-    """Every user's name, the inactive ones too (they still own records), in one read."""
-    return UserNames.of(list_users(principal, include_inactive=True))
+def user_names(principal: Principal, user_index: UserIndex) -> UserNames:
+    """Every user's name, the inactive ones too (they still own records), from the memoised index."""
+    return UserNames(user_index(principal))
 
 
 def chosen(ids: object, names: Mapping[str, str]) -> list[Option]:
@@ -235,10 +256,10 @@ class RecordPeople:
 
 
 def record_people(
-    principal: Principal, list_users: ListUsers, list_organizations: ListOrganizations,
+    principal: Principal, user_index: UserIndex, list_organizations: ListOrganizations,
     list_public_groups: ListPublicGroups, *, with_codes: bool = False,
 ) -> RecordPeople:
-    return RecordPeople(users=user_names(principal, list_users), choices=restriction_choices(
+    return RecordPeople(users=user_names(principal, user_index), choices=restriction_choices(
         principal, list_organizations, list_public_groups, with_codes=with_codes))
 
 
@@ -289,7 +310,7 @@ class FormDeps:
     principal: Principal
     sales: SalesDeps
     code_lists: ListCodeLists
-    users: ListUsers
+    users: UserIndex
     organizations: ListOrganizations
     groups: ListPublicGroups
 
@@ -313,10 +334,10 @@ class FormDeps:
 
 def provide_form_deps(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    list_users: ListUsers, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
+    user_index: UserIndex, list_organizations: ListOrganizations, list_public_groups: ListPublicGroups,
 ) -> FormDeps:
     return FormDeps(request=request, principal=principal, sales=sales_deps, code_lists=list_code_lists,
-                    users=list_users, organizations=list_organizations, groups=list_public_groups)
+                    users=user_index, organizations=list_organizations, groups=list_public_groups)
 
 
 FORM_DEPENDENCIES = {"form_deps": Provide(provide_form_deps, sync_to_thread=False)}
