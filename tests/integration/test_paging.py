@@ -99,3 +99,29 @@ def test_forged_cursor_and_unknown_sort_are_invalid(engine: sa.Engine, probe: sa
 def test_page_size_is_bounded(limit: int) -> None:
     with pytest.raises(Invalid):
         PageRequest(limit=limit)
+
+
+def test_a_page_counts_its_matches_up_to_the_cap_on_every_page(engine: sa.Engine, probe: sa.Table) -> None:
+    """`count=True`: the exact number below the cap, COUNT_CAP + 1 ("1,000件以上") above it, the same on a
+    later page (the count ignores the cursor) and nothing when not asked."""
+    import uuid
+
+    from dps.application.shared.paging import COUNT_CAP
+
+    with engine.begin() as conn:
+        conn.execute(probe.insert(), [{"id": uuid.uuid4(), "due": None, "name": "あ" if i % 2 else "い"}
+                                      for i in range(COUNT_CAP + 5)])
+    sort = resolve_sort(PageRequest(sort="name"), SORTS, "due")
+    with engine.connect() as conn:
+        def page(where: sa.ColumnElement[bool], request: PageRequest) -> Any:
+            return keyset_page(conn, sa.select(probe).where(where), sort=sort, id_column=probe.c.id,
+                               request=request, to_item=lambda r: r.id, sort_value=lambda r: r.name)
+
+        evens = sum(1 for i in range(COUNT_CAP + 5) if i % 2 == 0)
+        assert page(probe.c.name == "い", PageRequest(limit=5, sort="name", count=True)).total == evens
+        first = page(sa.true(), PageRequest(limit=5, sort="name", count=True))
+        assert first.total == COUNT_CAP + 1
+        assert first.total_is_capped
+        later = page(sa.true(), PageRequest(limit=5, sort="name", count=True, cursor=first.next_cursor))
+        assert later.total == COUNT_CAP + 1
+        assert page(sa.true(), PageRequest(limit=5, sort="name")).total is None

@@ -142,5 +142,7 @@ def keyset_page(
 
 def count_capped(conn: sa.Connection, query: sa.Select[Any]) -> int:
     """How many rows `query` matches, stopping at COUNT_CAP + 1 (the caller shows "more than")."""
-    capped = query.with_only_columns(sa.literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()
+    # maintain_column_froms: the FROM of the original columns stays even when no WHERE names the table
+    capped = (query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+              .order_by(None).limit(COUNT_CAP + 1).subquery())
     return int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())

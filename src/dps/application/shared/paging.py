@@ -12,8 +12,9 @@ from dps.application.shared.errors import Invalid
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
-COUNT_CAP = 10_000
-"""Counts stop here ("10,000件以上"): exact counts of huge result sets cost more than they tell."""
+COUNT_CAP = 1_000
+"""Counts stop here ("1,000件以上"): counting further through the visibility filter costs more than it
+tells (10,000 自担当 activities of a manager at 3M rows: ~90 ms; 1,000: a few ms)."""
 
 
 def _check_limit(value: int) -> int:

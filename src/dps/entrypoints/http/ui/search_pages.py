@@ -21,7 +21,7 @@ from dps.application.sales.opportunities.queries import SearchOpportunities
 from dps.application.sales.opportunities.read_models import OpportunitySearch
 from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import SearchPersons
-from dps.application.shared.paging import PageRequest
+from dps.application.shared.paging import COUNT_CAP, PageRequest
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key
 from dps.entrypoints.http.ui.pages import page
@@ -62,6 +62,7 @@ def search_page(
             "persons": persons, "persons_href": _link("/persons", q=text),
             "opportunities": opportunities, "opportunities_href": _link("/opportunities", q=text),
             "labels": code_labels_of(code_lists_by_key(principal, list_code_lists)),
+            "count_cap": COUNT_CAP,
         }
     return page(request, "search.html", context=context)
 
