@@ -401,3 +401,26 @@ def test_a_column_inserted_into_an_export_by_hand_maps_by_its_header(tmp_path: P
     source = FILES.open(path, WIDGETS)
     assert list(source.columns) == ["id", "code", "name", "memo"]
     assert [r.cells[3] for r in source.rows()] == ["memo"]
+
+
+def test_a_hand_made_sheet_states_its_row_count_for_the_progress_line(tmp_path: Path) -> None:
+    """A workbook saved by Excel (or openpyxl's normal mode) has a dimension: the ETA's total; a
+    write-only export has none and says so (None), never a wrong number."""
+    path = tmp_path / "hand.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "部品"
+    sheet.append(["部品コード", "部品名"])
+    for i in range(7):
+        sheet.append([f"W-{i}", f"部品{i}"])
+    book.save(path)
+    with XlsxRowSource(path, WIDGETS) as source:
+        assert source.total_rows == 7
+        assert len(list(source.rows())) == 7
+
+    exported = tmp_path / "export.xlsx"
+    sink = TransferFiles().export(exported, WIDGETS)
+    sink.write_row(["", "W-1", "部品", None, None, None, None])
+    sink.close()
+    with XlsxRowSource(exported, WIDGETS) as source:
+        assert source.total_rows is None

@@ -50,6 +50,7 @@ class XlsxRowSource:
         self._limits = limits or ReadLimits()
         self._file: IO[bytes] | None = None
         self._workbook: Any = None
+        self._dimension_rows: int | None = None
         try:
             self._file = _open_file(path)
             self._workbook = _load(self._file, self._limits)
@@ -70,6 +71,14 @@ class XlsxRowSource:
     @property
     def sheet_title(self) -> str:
         return str(self._sheet.title)
+
+    @property
+    def total_rows(self) -> int | None:
+        """Data rows as the sheet's dimension states them (for the progress line's ETA; blank rows
+        included, so an upper bound); None when the workbook has no dimension (write-only exports)."""
+        if self._dimension_rows is None:
+            return None
+        return max(self._dimension_rows - self._first_data_row + 1, 0)
 
     def rows(self) -> Iterator[SourceRow]:
         first = self._first_data_row
@@ -122,6 +131,7 @@ class XlsxRowSource:
         self._first_data_row = 3 if mapped.has_key_row else 2
         if dimension_rows is not None and dimension_rows - self._first_data_row + 1 > limit:
             raise too_many_rows(limit, dimension_rows)
+        self._dimension_rows = dimension_rows
         return mapped
 
 
