@@ -136,7 +136,8 @@
         headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch", Accept: "text/html" }
       }).then(function (response) {
         return response.text().then(function (html) {
-          if (!response.ok && !html) { throw new Error(String(response.status)); }
+          // a fragment comes with 2xx, or 422 (the stream with its error); anything else: the plain post
+          if (!response.ok && response.status !== 422) { throw new Error(String(response.status)); }
           if (target) {
             var holder = document.createElement("div");
             holder.innerHTML = html.trim();
