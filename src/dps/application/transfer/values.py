@@ -2,7 +2,9 @@
 the column's Python value or a `CellError` the operator can act on, and a Python value becomes what a
 writer puts in a cell so that reading it back gives the same value.
 
-Pure Python on purpose (no openpyxl): the adapters only move raw cells, every rule lives here.
+Pure Python on purpose (no openpyxl): the adapters only move raw cells, every rule lives here and in
+the modules `parse_cell` builds on: `errors` (`CellError` and the messages), `dates` (date, time, era and
+Excel-serial forms) and `codes` (`CodeListResolver`, which matches CODE / CODES cells to code lists).
 
 Decisions worth knowing (the tests pin each one):
 
@@ -50,21 +52,32 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
-from attrs import frozen
-
+from dps.application.transfer.dates import MIDNIGHT as _MIDNIGHT
+from dps.application.transfer.dates import date_and_rest, serial_datetime, time_of
+from dps.application.transfer.errors import (
+    DATE_HAS_TIME,
+    NOT_A_BOOLEAN,
+    NOT_A_DATE,
+    NOT_A_DATETIME,
+    NOT_A_NUMBER,
+    NOT_AN_ID,
+    NOT_WHOLE,
+    OUT_OF_RANGE,
+    REQUIRED,
+    UNSUPPORTED,
+    CellError,
+)
 from dps.application.transfer.schema import Column, ColumnType
-from dps.domain.catalog.code_lists import CodeList
 
 __all__ = [
     "REQUIRED",
     "CellError",
-    "CodeListResolver",
     "CodeResolver",
     "export_value",
     "neutralise_formula",
@@ -72,29 +85,6 @@ __all__ = [
     "parse_cell",
     "unneutralise_formula",
 ]
-
-
-class CellError(Exception):
-    """A cell's value breaks its column's rule; `message` is for the operator (Japanese / English)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-REQUIRED = "必須です / required"
-NOT_A_NUMBER = "数値の形式が正しくありません / not a number"
-NOT_WHOLE = "整数で入力してください / not a whole number"
-OUT_OF_RANGE = "数値が範囲外です / number out of range"
-NOT_A_DATE = "日付の形式が正しくありません / not a date (e.g. 2026/4/1, 令和8年4月1日)"
-NOT_A_DATETIME = "日時の形式が正しくありません / not a date and time (e.g. 2026/4/1 14:30)"
-NO_SUCH_DATE = "存在しない日付です / no such date"
-DATE_HAS_TIME = "日付に時刻が含まれています / a date must not have a time of day"
-SERIAL_RANGE = "日付のシリアル値が範囲外です / date serial number out of range (1-2958465)"
-NOT_A_BOOLEAN = "はい/いいえ (1/0, ○/×) で入力してください / not a yes/no value (1/0, はい/いいえ, ○/×)"
-NOT_AN_ID = "IDの形式が正しくありません / not a record id (UUID)"
-UNSUPPORTED = "このセルの値は読み取れません / unsupported cell value"
-_MIDNIGHT = time(0)
 
 
 # --------------------------------------------------------------------------------------------- text
@@ -189,7 +179,7 @@ def unneutralise_formula(text: str) -> str:
     return text
 
 
-# ------------------------------------------------------------------------------------ code lists
+# ---------------------------------------------------------------- code lists (implemented in codes)
 
 class CodeResolver(Protocol):
     """Resolves the text of a CODE cell (a code, or a value's Japanese or English label) to the code."""
@@ -197,94 +187,6 @@ class CodeResolver(Protocol):
     def resolve(self, code_list_key: str, text: str) -> str:
         """The code `text` names in `code_list_key`, or CellError naming the allowed values."""
         ...
-
-
-@frozen
-class _ListIndex:
-    key: str
-    by_code: Mapping[str, str]
-    by_folded_code: Mapping[str, tuple[str, ...]]
-    by_label: Mapping[str, tuple[str, ...]]
-    inactive: frozenset[str]
-    """Everything (code or label) that names only inactive values."""
-    offered: tuple[str, ...]
-    """The active codes, in the list's order."""
-    allowed: tuple[str, ...]
-    """The active values as "code label", in the list's order."""
-
-
-_MAX_LISTED = 10
-
-
-@frozen
-class CodeListResolver:
-    """A `CodeResolver` over the tenant's `CodeList`s. A text is matched, in this order, as an active
-    code exactly, as a code ignoring case, as a Japanese label, as an English label ignoring case (labels
-    width-folded like the cell). Inactive values are refused unless `include_inactive` (records may
-    still hold them; the kind decides)."""
-
-    _lists: Mapping[str, _ListIndex]
-
-    @classmethod
-    def from_lists(cls, lists: Iterable[CodeList], *, include_inactive: bool = False) -> CodeListResolver:
-        return cls({cl.key: _index(cl, include_inactive) for cl in lists})
-
-    def choices(self, code_list_key: str) -> tuple[str, ...]:
-        """The codes offered for `code_list_key` (for a template's dropdown), in the list's order."""
-        index = self._lists.get(code_list_key)
-        return index.offered if index else ()
-
-    def resolve(self, code_list_key: str, text: str) -> str:
-        index = self._lists.get(code_list_key)
-        if index is None:
-            raise CellError(f"コード区分 '{code_list_key}' がありません / no code list '{code_list_key}'")
-        found = index.by_code.get(text)
-        if found is not None:
-            return found
-        text = normalize_text(text)
-        found = index.by_code.get(text)
-        if found is not None:
-            return found
-        for candidates in (index.by_folded_code.get(text.casefold()), index.by_label.get(text),
-                           index.by_label.get(text.casefold())):
-            if candidates and len(candidates) == 1:
-                return candidates[0]
-            if candidates:
-                raise CellError(f"'{text}' は複数の値に当てはまります。コードで指定してください / "
-                                f"'{text}' matches several values of {index.key}: {', '.join(candidates)}")
-        if text in index.inactive or text.casefold() in index.inactive:
-            raise CellError(f"'{text}' は使用停止された値です / '{text}' is no longer in use in {index.key}")
-        listed = ", ".join(index.allowed[:_MAX_LISTED])
-        more = len(index.allowed) - _MAX_LISTED
-        if more > 0:
-            listed += f", 他{more}件 / +{more}"
-        raise CellError(f"'{text}' は {index.key} の値ではありません / not a value of {index.key}: {listed}")
-
-
-def _index(code_list: CodeList, include_inactive: bool) -> _ListIndex:
-    usable = [v for v in code_list.values if include_inactive or v.is_active]
-    ordered = sorted(usable, key=lambda v: (not v.is_active, v.sort_order, v.code))
-    by_code = {v.code: v.code for v in ordered}
-    folded: dict[str, list[str]] = {}
-    labels: dict[str, list[str]] = {}
-    for v in ordered:
-        folded.setdefault(v.code.casefold(), []).append(v.code)
-        for label in {normalize_text(v.label_ja), normalize_text(v.label_en).casefold()} - {""}:
-            if v.code not in labels.setdefault(label, []):
-                labels[label].append(v.code)
-    names_of_unusable = set()
-    for v in code_list.values:
-        if v not in usable:
-            names_of_unusable |= {v.code, v.code.casefold(), normalize_text(v.label_ja),
-                                  normalize_text(v.label_en).casefold()}
-    return _ListIndex(
-        key=code_list.key, by_code=by_code,
-        by_folded_code={k: tuple(c) for k, c in folded.items()},
-        by_label={k: tuple(c) for k, c in labels.items()},
-        inactive=frozenset(names_of_unusable - {""}),
-        offered=tuple(v.code for v in ordered if v.is_active),
-        allowed=tuple(f"{v.code} {v.label_ja}" for v in ordered if v.is_active),
-    )
 
 
 # --------------------------------------------------------------------------------------- numbers
@@ -371,128 +273,11 @@ def _parse_decimal(column: Column, raw: object, codes: CodeResolver | None) -> D
 
 # ----------------------------------------------------------------------------------------- dates
 
-@frozen
-class _Era:
-    name: str
-    english: str
-    first_day: date
-    """The first day of the era that this parser accepts (Meiji: the Gregorian calendar's first day)."""
-    last_day: date | None
-    offset: int
-    """Gregorian year = offset + year of the era."""
-
-
-_ERAS = (
-    _Era("明治", "Meiji", date(1873, 1, 1), date(1912, 7, 29), 1867),
-    _Era("大正", "Taisho", date(1912, 7, 30), date(1926, 12, 24), 1911),
-    _Era("昭和", "Showa", date(1926, 12, 25), date(1989, 1, 7), 1925),
-    _Era("平成", "Heisei", date(1989, 1, 8), date(2019, 4, 30), 1988),
-    _Era("令和", "Reiwa", date(2019, 5, 1), None, 2018),
-)
-_ERA_BY_TOKEN = {**{e.name: e for e in _ERAS}, **{e.english[0]: e for e in _ERAS}}
-_SQUARED_ERAS = str.maketrans({"㍾": "明治", "㍽": "大正", "㍼": "昭和", "㍻": "平成", "㋿": "令和"})
-_ERA = "(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr]) ?(?P<ey>元|[0-9]{1,3})"
-_YMD = "(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
-_KANJI_MD = " ?年 ?(?P<m>[0-9]{1,2}) ?月 ?(?P<d>[0-9]{1,2}) ?日"
-_DATE_FORMS = tuple(re.compile(p) for p in (
-    rf"(?P<y>[0-9]{{4}})(?P<sep>[/.-]){_YMD}",
-    rf"(?P<y>[0-9]{{4}}){_KANJI_MD}",
-    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})(?![0-9])",
-    rf"{_ERA}{_KANJI_MD}",
-    rf"{_ERA}(?P<sep>[/.-]){_YMD}",
-))
-_WEEKDAY = re.compile(r" ?\((?P<wd>[月火水木金土日])(?:曜日?)?\)")
-_WEEKDAYS = "月火水木金土日"
-_TIME_FORMS = tuple(re.compile(p) for p in (
-    r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?"
-    r"(?: ?(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2}))?",
-    r"(?P<h>[0-9]{1,2}) ?時(?: ?(?P<mi>[0-9]{1,2}) ?分(?: ?(?P<s>[0-9]{1,2}) ?秒)?)?",
-))
-_EXCEL_EPOCH = date(1899, 12, 30)
-_MAX_SERIAL = 2958465  # 9999-12-31
-
-
-def _date_and_rest(text: str) -> tuple[date, str] | None:
-    """The date at the start of `text` and what follows it, None when no form matches."""
-    if not text.isascii():
-        text = text.translate(_SQUARED_ERAS)
-    for form in _DATE_FORMS:
-        m = form.match(text)
-        if m is None:
-            continue
-        month, day = int(m["m"]), int(m["d"])
-        value = _era_date(m["era"], m["ey"], month, day) if "era" in form.groupindex else _ymd(int(m["y"]), month, day)
-        rest = text[m.end():]
-        wd = _WEEKDAY.match(rest)
-        if wd:
-            if _WEEKDAYS.index(wd["wd"]) != value.weekday():
-                raise CellError(f"曜日が日付と合いません / {value.isoformat()} is not a {wd['wd']}曜日")
-            rest = rest[wd.end():]
-        return value, rest
-    return None
-
-
-def _ymd(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise CellError(NO_SUCH_DATE) from None
-
-
-def _era_date(token: str, era_year: str, month: int, day: int) -> date:
-    era = _ERA_BY_TOKEN[token.upper() if token.isascii() else token]
-    year = 1 if era_year == "元" else int(era_year)
-    shown = f"{era.name}{era_year}年{month}月{day}日"
-    if year < 1:
-        raise CellError(f"{shown} は存在しません / no year 0 in an era")
-    value = _ymd(era.offset + year, month, day)
-    if value < era.first_day or (era.last_day is not None and value > era.last_day):
-        until = era.last_day.isoformat() if era.last_day else ""
-        raise CellError(f"{shown} は{era.name}の期間外です ({era.first_day.isoformat()}〜{until}) / "
-                        f"not a day of the {era.english} era ({era.first_day.isoformat()} - {until})")
-    return value
-
-
-def _time_of(text: str) -> tuple[time, tzinfo | None] | None:
-    if text[:1] in ("T", "t", " "):
-        text = text[1:]
-    for form in _TIME_FORMS:
-        m = form.fullmatch(text)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        fraction = (groups.get("f") or "").ljust(6, "0")
-        try:
-            at = time(int(m["h"]), int(m["mi"] or 0), int(m["s"] or 0), int(fraction))
-        except ValueError:
-            raise CellError("存在しない時刻です / no such time of day") from None
-        zone = groups.get("tz")
-        if not zone:
-            return at, None
-        if zone in ("Z", "z"):
-            return at, UTC
-        minutes = int(zone[1:3]) * 60 + int(zone[-2:])
-        if minutes >= 24 * 60:
-            raise CellError(NOT_A_DATETIME)
-        return at, timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
-    return None
-
-
 def _serial(raw: object, *, with_time: bool) -> datetime | None:
     """An Excel serial number (1900 date system) as a naive datetime; None when `raw` is not a number."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         return None
-    number = _number(raw)
-    days = math.floor(number)
-    if not 1 <= days <= _MAX_SERIAL:
-        raise CellError(SERIAL_RANGE)
-    if days == 60:
-        raise CellError("1900年2月29日は存在しません / 1900-02-29 does not exist (serial 60, an Excel quirk)")
-    millis = round((Decimal(number) - days) * 86_400_000)
-    if millis and not with_time:
-        raise CellError(DATE_HAS_TIME)
-    day = _EXCEL_EPOCH + timedelta(days=days + 1 if days < 60 else days)
-    return datetime.combine(day, _MIDNIGHT) + timedelta(milliseconds=millis)
+    return serial_datetime(_number(raw), with_time=with_time)
 
 
 def _parse_date(column: Column, raw: object, codes: CodeResolver | None) -> date:
@@ -507,12 +292,12 @@ def _parse_date(column: Column, raw: object, codes: CodeResolver | None) -> date
         return serial.date()
     if not isinstance(raw, str):
         raise CellError(NOT_A_DATE)
-    found = _date_and_rest(raw)
+    found = date_and_rest(raw)
     if found is None:
         raise CellError(NOT_A_DATE)
     value, rest = found
     if rest:
-        at = _time_of(rest)
+        at = time_of(rest)
         if at is None:
             raise CellError(NOT_A_DATE)
         if at[0] != _MIDNIGHT:
@@ -530,11 +315,11 @@ def _parse_datetime(column: Column, raw: object, codes: CodeResolver | None) -> 
         return serial
     if not isinstance(raw, str):
         raise CellError(NOT_A_DATETIME)
-    found = _date_and_rest(raw)
+    found = date_and_rest(raw)
     if found is None:
         raise CellError(NOT_A_DATETIME)
     day, rest = found
-    at = _time_of(rest) if rest else (_MIDNIGHT, None)
+    at = time_of(rest) if rest else (_MIDNIGHT, None)
     if at is None:
         raise CellError(NOT_A_DATETIME)
     return datetime.combine(day, at[0], at[1])

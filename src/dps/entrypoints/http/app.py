@@ -58,6 +58,7 @@ from dps.entrypoints.http.ui import (
     account,
     accounts_pages,
     activities_pages,
+    activity_forms_pages,
     attachments_pages,
     budgets_pages,
     campaigns_pages,
@@ -66,6 +67,7 @@ from dps.entrypoints.http.ui import (
     login,
     lookups,
     mobile_pages,
+    mobile_records_pages,
     notifications_pages,
     opportunities_pages,
     persons_pages,
@@ -119,9 +121,9 @@ def api_router() -> Router:
 
 
 UI_PAGES = (
-    accounts_pages, persons_pages, opportunities_pages, activities_pages, leads_pages, campaigns_pages,
-    budgets_pages, notifications_pages, search_pages, mobile_pages, lookups, attachments_pages, record_cards_pages,
-    transfer_pages,
+    accounts_pages, persons_pages, opportunities_pages, activity_forms_pages, activities_pages, leads_pages,
+    campaigns_pages, budgets_pages, notifications_pages, search_pages, mobile_pages, mobile_records_pages, lookups,
+    attachments_pages, record_cards_pages, transfer_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 

@@ -14,10 +14,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]
 
+from dps.application.transfer.codes import CodeListResolver
 from dps.application.transfer.schema import Column, ColumnType
 from dps.application.transfer.values import (
     CellError,
-    CodeListResolver,
     export_value,
     neutralise_formula,
     normalize_text,

@@ -1,5 +1,6 @@
-"""モバイル / mobile web screens (M1-M5) under ``/m``: activities, opportunities, accounts, persons,
-notifications - one column and a bottom tab bar (templates/mobile/).
+"""モバイル / mobile web screens under ``/m``: the home redirect and M1 活動 (activities), plus the helpers
+the other mobile screens (mobile_records_pages: opportunities, accounts, persons, notifications) share -
+one column and a bottom tab bar (templates/mobile/).
 
 The home action is 活動報告 (``/m/activities/new``): account -> opportunity -> what happened -> the
 opportunity's new stage, certainty, expected date and amount, saved by ONE ``CreateActivity`` call (the
@@ -21,31 +22,23 @@ from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.directory.users import UserIndex
-from dps.application.sales.accounts.ports import AccountQuery
-from dps.application.sales.accounts.queries import GetAccount, ListAccountPersons, SearchAccounts
+from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.commands import (
-    ActivitiesOfQuery,
     CreateActivityCommand,
     OpportunityProgress,
     SearchActivitiesQuery,
 )
 from dps.application.sales.activities.ports import ActivitySearch
-from dps.application.sales.activities.queries import GetActivity, ListActivitiesOf, SearchActivities
+from dps.application.sales.activities.queries import GetActivity, SearchActivities
 from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.sales.activities.register import CreateActivity
 from dps.application.sales.collaboration.comments import AddComment, AddCommentCommand, ListComments
-from dps.application.sales.collaboration.inbox import ListNotifications, MarkNotificationRead
 from dps.application.sales.collaboration.likes import LikeIt, ListLikes, UnlikeIt
 from dps.application.sales.deps import SalesDeps
-from dps.application.sales.opportunities.commands import CreateOpportunityCommand, OpportunityChanges
-from dps.application.sales.opportunities.manage import CreateOpportunity
-from dps.application.sales.opportunities.queries import GetOpportunity, ListRelatedOpportunities, SearchOpportunities
-from dps.application.sales.opportunities.read_models import OpportunitySearch
-from dps.application.sales.persons.ports import PersonQuery
-from dps.application.sales.persons.queries import GetPerson, SearchPersons
+from dps.application.sales.opportunities.queries import GetOpportunity
 from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.likes import LikeTarget
-from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST, Opportunity
+from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.ui.code_choices import Option, active_labels, all_code_options, code_lists_by_key, is_english
@@ -60,48 +53,35 @@ from dps.entrypoints.http.ui.records import not_found_page, record_id
 T = TypeVar("T")
 Req = Request[Any, Any, Any]
 LIST_LIMIT = 20
-RECENT = 5
 COMMENTS_SHOWN = 100
 REQUIRED = "必須です / required"
 ACTIVITY_KIND_LIST = "activity_kind"
 ENTRY_STATUSES = ("done", "planned")
 PROGRESS = "opportunity_update"
 PROGRESS_FIELDS = ("stage_code", "certainty_code", "expected_order_date", "expected_amount")
-MOBILE_PATHS: Mapping[RecordType, str] = {
-    RecordType.ACTIVITY: "/m/activities", RecordType.OPPORTUNITY: "/m/opportunities",
-    RecordType.ACCOUNT: "/m/accounts", RecordType.PERSON: "/m/persons",
-}
-"""Records with a mobile page; a notification about another kind opens its PC page."""
-PC_PATHS: Mapping[RecordType, str] = {
-    RecordType.LEAD: "/leads", RecordType.CAMPAIGN: "/campaigns", RecordType.BUDGET: "/budgets",
-}
 
 
 # -- shared helpers ------------------------------------------------------------------------------
 
-def _codes(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, list[Option]]:
+def codes_for(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, list[Option]]:
     """code list key -> the active (code, label) pairs in their order, labelled in the user's language."""
     return all_code_options(code_lists_by_key(principal, list_code_lists), english=is_english(principal))
 
 
-def _labels(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, dict[str, str]]:
+def code_labels_for(principal: Principal, list_code_lists: ListCodeLists) -> dict[str, dict[str, str]]:
     """code list key -> code -> label of the active values, in the user's language."""
-    return active_labels(_codes(principal, list_code_lists))
+    return active_labels(codes_for(principal, list_code_lists))
 
 
-def _pager(request: Req, sorts: Sequence[str], default_sort: str) -> Pager[Any]:
+def pager_of(request: Req, sorts: Sequence[str], default_sort: str) -> Pager[Any]:
     return Pager.of(request.query_params, sorts=sorts, default_sort=default_sort, limit=LIST_LIMIT)
-
-
-def _recent() -> PageRequest:
-    return PageRequest(limit=RECENT)
 
 
 def _input_amount(value: Decimal | None) -> str:
     return "" if value is None else Formats.number(value)
 
 
-def _see_other(path: str) -> Template | Redirect:
+def see_other(path: str) -> Template | Redirect:
     return Redirect(path, status_code=303)
 
 
@@ -117,7 +97,7 @@ def mobile_activities(
     request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
 ) -> Template:
     form = FieldReader(request.query_params)
-    pager = _pager(request, ("activity_date", "updated_at"), "-activity_date")
+    pager = pager_of(request, ("activity_date", "updated_at"), "-activity_date")
     search = ActivitySearch(
         q=form.text("q") or "", mine=form.flag("mine"), account_id=form.uuid("account_id"),
         opportunity_id=form.uuid("opportunity_id"), person_id=form.uuid("person_id"),
@@ -127,7 +107,7 @@ def mobile_activities(
         found = SearchActivities(sales_deps)(principal, SearchActivitiesQuery(search=search, page=pager.page_request()))
     return page(request, "mobile/activities.html", context={
         "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
-        "labels": _labels(principal, list_code_lists),
+        "labels": code_labels_for(principal, list_code_lists),
     })
 
 
@@ -135,7 +115,7 @@ def _entry_form(
     request: Req, principal: Principal, list_code_lists: ListCodeLists, values: Mapping[str, Any],
     errors: Mapping[str, str], conflict: Any = None, status_code: int = 200,
 ) -> Template:
-    codes = _codes(principal, list_code_lists)
+    codes = codes_for(principal, list_code_lists)
     return page(request, "mobile/activity_form.html", status_code=status_code, context={
         "values": values, "errors": errors, "conflict": conflict,
         "kinds": codes.get(ACTIVITY_KIND_LIST, []), "stages": codes.get(STAGE_LIST, []),
@@ -249,7 +229,7 @@ def mobile_create_activity(
     cmd = _activity_command(form, principal, sales_deps)
     return submit(
         lambda: CreateActivity(sales_deps)(principal, cmd),
-        on_success=lambda saved: _see_other(f"/m/activities/{saved.activity.id}"),
+        on_success=lambda saved: see_other(f"/m/activities/{saved.activity.id}"),
         render=lambda errors, conflict, status: _entry_form(
             request, principal, list_code_lists, form.values, errors, conflict, status),
         reader=form,
@@ -288,7 +268,7 @@ def _activity_view(
     owner = UserNames(user_index(principal)).name(activity.owner_id)
     return page(request, "mobile/activity.html", status_code=status_code, context={
         "record": activity, "opportunity": opportunity, "account_name": account_name, "owner_name": owner,
-        "labels": _labels(principal, list_code_lists), "errors": errors or {}, "values": values or {},
+        "labels": code_labels_for(principal, list_code_lists), "errors": errors or {}, "values": values or {},
         **_stream(principal, sales_deps, activity.id),
     })
 
@@ -347,182 +327,8 @@ def mobile_like(
         request, principal, sales_deps, list_code_lists, user_index, raw_id))
 
 
-# -- M2 案件 -------------------------------------------------------------------------------------
-
-@get("/m/opportunities", include_in_schema=False, sync_to_thread=True)
-def mobile_opportunities(
-    request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template:
-    form = FieldReader(request.query_params)
-    pager = _pager(request, ("expected_order_date", "expected_amount", "name", "updated_at"), "-expected_order_date")
-    search = OpportunitySearch(q=form.text("q"), mine=form.flag("mine"), account_id=form.uuid("account_id"))
-    found = Page[Any](items=())
-    if not form.errors:
-        found = SearchOpportunities(sales_deps)(principal, search, pager.page_request())
-    return page(request, "mobile/opportunities.html", context={
-        "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
-        "labels": _labels(principal, list_code_lists),
-    })
-
-
-def _opportunity_form(
-    request: Req, principal: Principal, list_code_lists: ListCodeLists, values: Mapping[str, Any],
-    errors: Mapping[str, str], status_code: int = 200,
-) -> Template:
-    codes = _codes(principal, list_code_lists)
-    return page(request, "mobile/opportunity_form.html", status_code=status_code, context={
-        "values": values, "errors": errors, "stages": codes.get(STAGE_LIST, []),
-        "certainties": codes.get(CERTAINTY_LIST, []),
-    })
-
-
-@get("/m/opportunities/new", include_in_schema=False, sync_to_thread=True)
-def mobile_new_opportunity(
-    request: Req, principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template:
-    ensure_writer(principal)
-    account_id = FieldReader(request.query_params).uuid("account_id")
-    values: dict[str, Any] = {}
-    account = visible_or_none(lambda: GetAccount(sales_deps)(principal, account_id)) if account_id else None
-    if account is not None:
-        values = {"account_id": str(account_id), "account_id_label": account.account.name}
-    return _opportunity_form(request, principal, list_code_lists, values, {})
-
-
-@post("/m/opportunities/new", include_in_schema=False, sync_to_thread=True)
-def mobile_create_opportunity(
-    request: Req, principal: Principal, data: FormBody, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template | Redirect:
-    form = FieldReader(data)
-    account_id = form.uuid("account_id")
-    form.text("account_id_label")
-    if account_id is None and "account_id" not in form.errors:
-        form.errors["account_id"] = REQUIRED
-    details = OpportunityChanges(
-        certainty_code=form.text("certainty_code"), expected_order_date=form.date("expected_order_date"),
-        expected_amount=form.decimal("expected_amount"),
-    )
-    name, stage = form.text("name") or "", form.text("stage_code") or ""
-
-    def create() -> Opportunity:
-        assert account_id is not None  # the reader's error stops submit() before
-        return CreateOpportunity(sales_deps)(principal, CreateOpportunityCommand(
-            name=name, account_id=account_id, stage_code=stage, details=details))
-
-    return submit(
-        create,
-        on_success=lambda saved: _see_other(f"/m/opportunities/{saved.id}"),
-        render=lambda errors, _conflict, status: _opportunity_form(
-            request, principal, list_code_lists, form.values, errors, status),
-        reader=form,
-    )
-
-
-def _activities_of(
-    principal: Principal, sales_deps: SalesDeps, parent: RecordType, parent_id: UUID,
-) -> Sequence[ActivityListItem]:
-    query = ActivitiesOfQuery(parent_type=parent, parent_id=parent_id, page=_recent())
-    return ListActivitiesOf(sales_deps)(principal, query).items
-
-
-@get("/m/opportunities/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def mobile_opportunity(
-    request: Req, principal: Principal, raw_id: str, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = GetOpportunity(sales_deps)(principal, record_id("opportunity", raw_id))
-    o = detail.opportunity
-    return page(request, "mobile/opportunity.html", context={
-        "record": o, "account_name": detail.account_name,
-        "activities": _activities_of(principal, sales_deps, RecordType.OPPORTUNITY, o.id),
-        "labels": _labels(principal, list_code_lists),
-    })
-
-
-# -- M3 取引先 / M4 パーソン -------------------------------------------------------------------------
-
-@get("/m/accounts", include_in_schema=False, sync_to_thread=True)
-def mobile_accounts(request: Req, principal: Principal, sales_deps: SalesDeps) -> Template:
-    form = FieldReader(request.query_params)
-    pager = _pager(request, ("kana", "name", "updated_at"), "kana")
-    found = SearchAccounts(sales_deps)(principal, AccountQuery(q=form.text("q"), mine=form.flag("mine")),
-                                       pager.page_request())
-    return page(request, "mobile/accounts.html", context={"pager": pager.with_page(found), "values": form.values})
-
-
-@get("/m/accounts/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def mobile_account(
-    request: Req, principal: Principal, raw_id: str, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = GetAccount(sales_deps)(principal, record_id("account", raw_id))
-    account_id = detail.account.id
-    return page(request, "mobile/account.html", context={
-        "record": detail.account,
-        "persons": ListAccountPersons(sales_deps)(principal, account_id, _recent()).items,
-        "opportunities": ListRelatedOpportunities(sales_deps, RecordType.ACCOUNT)(
-            principal, account_id, OpportunitySearch(), _recent()).items,
-        "activities": _activities_of(principal, sales_deps, RecordType.ACCOUNT, account_id),
-        "labels": _labels(principal, list_code_lists),
-    })
-
-
-@get("/m/persons", include_in_schema=False, sync_to_thread=True)
-def mobile_persons(request: Req, principal: Principal, sales_deps: SalesDeps) -> Template:
-    form = FieldReader(request.query_params)
-    pager = _pager(request, ("kana", "name", "updated_at"), "kana")
-    query = PersonQuery(q=form.text("q"), mine=form.flag("mine"), account_id=form.uuid("account_id"))
-    found = Page[Any](items=())
-    if not form.errors:
-        found = SearchPersons(sales_deps)(principal, query, pager.page_request())
-    return page(request, "mobile/persons.html", context={
-        "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
-    })
-
-
-@get("/m/persons/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
-def mobile_person(
-    request: Req, principal: Principal, raw_id: str, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-) -> Template:
-    with not_found_page():
-        detail = GetPerson(sales_deps)(principal, record_id("person", raw_id))
-    return page(request, "mobile/person.html", context={
-        "record": detail.person, "account_name": detail.account_name,
-        "activities": _activities_of(principal, sales_deps, RecordType.PERSON, detail.person.id),
-        "labels": _labels(principal, list_code_lists),
-    })
-
-
-# -- M5 通知 -------------------------------------------------------------------------------------
-
-@get("/m/notifications", include_in_schema=False, sync_to_thread=True)
-def mobile_notifications(request: Req, principal: Principal, sales_deps: SalesDeps) -> Template:
-    form = FieldReader(request.query_params)
-    pager = _pager(request, ("created_at",), "-created_at")
-    found = ListNotifications(sales_deps)(
-        principal, unread_only=form.flag("unread"), request=PageRequest(limit=LIST_LIMIT, cursor=pager.cursor))
-    return page(request, "mobile/notifications.html", context={"pager": pager.with_page(found)})
-
-
-def record_path(record_type: RecordType, record_id_: UUID) -> str:
-    """Where a notification about a record leads on the phone (the PC page for kinds without one)."""
-    base = MOBILE_PATHS.get(record_type) or PC_PATHS.get(record_type) or "/m/notifications"
-    return f"{base}/{record_id_}" if base != "/m/notifications" else base
-
-
-@post("/m/notifications/{raw_id:str}/open", include_in_schema=False, sync_to_thread=True)
-def mobile_open_notification(principal: Principal, raw_id: str, sales_deps: SalesDeps) -> Redirect:
-    """Mark the notification read and go to its record."""
-    with not_found_page():
-        notification = MarkNotificationRead(sales_deps)(principal, record_id("notification", raw_id))
-    return Redirect(record_path(notification.record_type, notification.record_id), status_code=303)
-
-
 ROUTES: tuple[Any, ...] = (
     mobile_home,
     mobile_activities, mobile_new_activity, mobile_create_activity, mobile_activity, mobile_comment, mobile_like,
-    mobile_opportunities, mobile_new_opportunity, mobile_create_opportunity, mobile_opportunity,
-    mobile_accounts, mobile_account, mobile_persons, mobile_person,
-    mobile_notifications, mobile_open_notification,
 )
 """This module's pages, registered in the UI router."""
