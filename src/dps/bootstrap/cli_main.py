@@ -12,10 +12,12 @@ from typing import Any
 import attrs
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from dps.adapters.excel.report_writer import ReportFiles
 from dps.application.auth.tokens import IssueApiTokenForUser
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.reports.ports import ReportFileWriter
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
@@ -101,6 +103,9 @@ class ContainerServices:
     def transfer_deps(self) -> TransferDeps:
         deps: TransferDeps = self.container.transfer_deps()
         return deps
+
+    def report_files(self) -> ReportFileWriter:
+        return ReportFiles()
 
     def seed_demo(self) -> SeedDemo:
         return runtime.seed_demo(self.container)

@@ -15,6 +15,7 @@ from dps.adapters.db.repositories.catalog import SqlCodeListRepository, SqlCusto
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
 from dps.adapters.db.repositories.organizations import SqlOrganizationRepository
+from dps.adapters.db.repositories.reports.reader import SqlReportReader
 from dps.adapters.db.repositories.sales.account_groups import SqlAccountGroupRepository
 from dps.adapters.db.repositories.sales.accounts import SqlAccountRepository
 from dps.adapters.db.repositories.sales.activities import SqlActivityRepository
@@ -266,6 +267,10 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     @property
     def portal(self) -> SqlPortalReader:
         return self._repo(SqlPortalReader)
+
+    @property
+    def reports(self) -> SqlReportReader:
+        return self._repo(SqlReportReader)
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

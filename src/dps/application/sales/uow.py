@@ -7,6 +7,7 @@ from typing import Protocol
 
 from dps.application.catalog.ports import CatalogUnitOfWork
 from dps.application.directory.ports import DirectoryUnitOfWork
+from dps.application.reports.ports import ReportReader
 from dps.application.sales.accounts.ports import AccountGroupRepository, AccountRepository
 from dps.application.sales.activities.ports import ActivityRepository
 from dps.application.sales.budgets.ports import BudgetRepository
@@ -64,3 +65,5 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     def record_people(self) -> RecordPeopleRepository: ...
     @property
     def portal(self) -> PortalReader: ...
+    @property
+    def reports(self) -> ReportReader: ...

@@ -13,6 +13,7 @@ from dps.entrypoints.cli.db import db
 from dps.entrypoints.cli.demo import demo
 from dps.entrypoints.cli.errors import DpsGroup
 from dps.entrypoints.cli.org import org
+from dps.entrypoints.cli.reports import report
 from dps.entrypoints.cli.serve import serve
 from dps.entrypoints.cli.tenants import tenant
 from dps.entrypoints.cli.transfer import export, export_template, import_
@@ -38,5 +39,5 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.with_resource(structlog.contextvars.bound_contextvars(request_id=f"cli-{uuid.uuid4().hex[:16]}"))
 
 
-for command in (serve, db, demo, tenant, user, org, budget, import_, export, export_template):
+for command in (serve, db, demo, tenant, user, org, budget, import_, export, export_template, report):
     cli.add_command(command)

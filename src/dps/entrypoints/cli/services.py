@@ -13,6 +13,7 @@ from dps.application.auth.tokens import IssueApiTokenForUser
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.reports.ports import ReportFileWriter
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
 from dps.application.transfer.imports import TransferDeps
@@ -62,6 +63,10 @@ class Services(Protocol):
 
     def transfer_deps(self) -> TransferDeps:
         """The bundle the Excel/CSV import and export use cases are built from."""
+        ...
+
+    def report_files(self) -> ReportFileWriter:
+        """Writes report tables as CSV / xlsx files (`dps report run`)."""
         ...
 
     # -- schema

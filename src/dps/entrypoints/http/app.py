@@ -39,6 +39,7 @@ from dps.entrypoints.http.api import (
     persons,
     products,
     record_people,
+    reports,
     sales_results,
     users,
 )
@@ -97,7 +98,7 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
 
 SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
-    record_people, sales_results,
+    record_people, sales_results, reports,
 )
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 

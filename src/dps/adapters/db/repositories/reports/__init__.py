@@ -1,0 +1,1 @@
+"""SQL readers of the reports."""
