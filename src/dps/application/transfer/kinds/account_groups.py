@@ -27,6 +27,7 @@ from dps.application.transfer.kinds.common import (
     ensure_admin_import,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.kinds.persons import AccountRefs, account_label
 from dps.application.transfer.ports_store import TransferStores
@@ -167,12 +168,7 @@ class AccountGroupsKind:
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
         store = stores.account_groups(uow)
-        inserts = [i.record.group for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record.group, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(store, items, lambda i: i.record.group)
         added = [(i.record.group.id, a) for i in items if i.action != "unchanged" for a in i.record.added]
         removed = [(i.record.group.id, a) for i in items if i.action != "unchanged" for a in i.record.removed]
         if added or removed:

@@ -10,19 +10,20 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
     CF_PREFIX,
     check_duplicates,
+    code_list_choices,
     column_of,
     custom_cell,
     custom_values,
     ensure_full_licence,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import AccountBulkStore, AccountKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -97,8 +98,7 @@ class AccountsKind:
             ensure_full_licence(principal, audit, action)
 
     def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return {c.key: [v.code for v in code_list(uow, c.code_list).active()]
-                for c in schema.columns if c.code_list and c.type in (ColumnType.CODE, ColumnType.CODES)}
+        return code_list_choices(uow, schema)
 
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
@@ -307,13 +307,7 @@ class AccountsKind:
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
         store: AccountBulkStore = stores.accounts(uow)
-        ordered = sorted(items, key=lambda i: i.depth)
-        inserts = [i.record for i in ordered if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in ordered if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(store, sorted(items, key=lambda i: i.depth))  # parents before the rows naming them
 
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,

@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 from attrs import evolve
 
 from dps.application.sales.activities.support import activity_codes
-from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.accounts import AccountsKind
@@ -38,12 +37,14 @@ from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepar
 from dps.application.transfer.kinds.common import (
     CF_PREFIX,
     check_duplicates,
+    code_list_choices,
     column_of,
     custom_cell,
     custom_values,
     ensure_full_licence,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.kinds.opportunities import NO_SUCH_ACCOUNT, AccountRefs, ref_text
 from dps.application.transfer.ports_store import RecordKey, TransferStores
@@ -129,8 +130,7 @@ class ActivitiesKind:
             ensure_full_licence(principal, audit, action)
 
     def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return {c.key: [v.code for v in code_list(uow, c.code_list).active()]
-                for c in schema.columns if c.code_list and c.type in (ColumnType.CODE, ColumnType.CODES)}
+        return code_list_choices(uow, schema)
 
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
@@ -288,13 +288,7 @@ class ActivitiesKind:
             return None
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store = stores.activities(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.activities(uow), items)
 
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,

@@ -1,17 +1,27 @@
 """Helpers the kinds share: custom-field columns, mapping a domain error to its column, the in-file
-duplicate check and the mode rules (insert / update / upsert against what exists)."""
+duplicate check, the mode rules (insert / update / upsert against what exists), the set-based batch
+write and the code-list dropdowns."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from dps.application.sales.record_support import code_list
+from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Forbidden
 from dps.application.shared.ports import AuditLog
-from dps.application.transfer.kinds.base import ALREADY_EXISTS, CHANGED_SINCE_EXPORT, NOT_FOUND, ErrorSink, ParsedRow
-from dps.application.transfer.schema import Column, ColumnType, ImportMode
+from dps.application.transfer.kinds.base import (
+    ALREADY_EXISTS,
+    CHANGED_SINCE_EXPORT,
+    NOT_FOUND,
+    ErrorSink,
+    ParsedRow,
+    Prepared,
+)
+from dps.application.transfer.schema import Column, ColumnType, ImportMode, SheetSchema
 from dps.domain.catalog.custom_fields import CustomFieldSchema, FieldKind
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.principal import Principal
@@ -125,3 +135,30 @@ def ensure_full_licence(principal: Principal, audit: AuditLog, action: str) -> N
     if not principal.can_write_records:
         audit.security("permission.denied", user=principal.login_id, action=action, reason="light licence")
         raise Forbidden("ライトユーザは取り込み・出力できません / a light user may not import or export records")
+
+
+class BatchStore(Protocol):
+    """A kind's bulk store as `write_batch` uses it: new records in one executemany, changed records with
+    the version each was checked against."""
+
+    def insert(self, records: Sequence[Any]) -> None: ...
+
+    def update(self, records: Sequence[tuple[Any, int]]) -> None: ...
+
+
+def write_batch(store: BatchStore, items: Sequence[Prepared], record: Callable[[Prepared], Any] | None = None) -> None:
+    """Write a prepared batch set-based: the inserts, then the updates (rows left unchanged are skipped).
+    `record` picks what to write from a prepared row (the row's record by default)."""
+    pick = record or (lambda item: item.record)
+    inserts = [pick(i) for i in items if i.action == "insert"]
+    if inserts:
+        store.insert(inserts)
+    updates = [(pick(i), i.version_read) for i in items if i.action == "update"]
+    if updates:
+        store.update(updates)
+
+
+def code_list_choices(uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
+    """The active codes of every code-list column: the template's and export's dropdowns."""
+    return {c.key: [v.code for v in code_list(uow, c.code_list).active()]
+            for c in schema.columns if c.code_list and c.type in (ColumnType.CODE, ColumnType.CODES)}

@@ -33,12 +33,14 @@ from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepar
 from dps.application.transfer.kinds.common import (
     CF_PREFIX,
     check_duplicates,
+    code_list_choices,
     column_of,
     custom_cell,
     custom_values,
     ensure_full_licence,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import AccountKey, OpportunityBulkStore, RecordKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -139,8 +141,7 @@ class OpportunitiesKind:
             ensure_full_licence(principal, audit, action)
 
     def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return {c.key: [v.code for v in code_list(uow, c.code_list).active()]
-                for c in schema.columns if c.code_list and c.type in (ColumnType.CODE, ColumnType.CODES)}
+        return code_list_choices(uow, schema)
 
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
@@ -263,13 +264,7 @@ class OpportunitiesKind:
         return o
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store = stores.opportunities(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.opportunities(uow), items)
 
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,

@@ -28,6 +28,7 @@ from dps.application.transfer.kinds.common import (
     ensure_full_licence,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import (
     AccountBulkStore,
@@ -310,13 +311,7 @@ class PersonsKind:
         return Prepared(row=r.number, action="update", record=person, expected_version=person.version)
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store = stores.persons(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.persons(uow), items)
 
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,

@@ -16,6 +16,7 @@ from dps.application.transfer.kinds.common import (
     ensure_admin_import,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -113,13 +114,7 @@ class ProductsKind:
         return out
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store = stores.products(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.products(uow), items)
 
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,
                     filters: Mapping[str, str]) -> Iterator[list[Any]]:

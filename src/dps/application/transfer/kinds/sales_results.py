@@ -18,7 +18,6 @@ from typing import Any
 from uuid import UUID
 
 from dps.application.sales.record_support import code_list
-from dps.application.sales.sales_results.ports import SalesResultBulkStore
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
@@ -29,6 +28,7 @@ from dps.application.transfer.kinds.common import (
     ensure_full_licence,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import AccountKey, TransferStores, UserRef
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -240,13 +240,7 @@ class SalesResultsKind:
         return out
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store: SalesResultBulkStore = stores.sales_results(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.sales_results(uow), items)
 
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,

@@ -20,6 +20,7 @@ from dps.application.transfer.kinds.common import (
     ensure_admin_import,
     mode_allows,
     version_matches,
+    write_batch,
 )
 from dps.application.transfer.ports_store import TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -174,13 +175,7 @@ class UsersKind:
             count[lic] = count.get(lic, 0) + 1
 
     def write(self, uow: SalesUnitOfWork, stores: TransferStores, items: Sequence[Prepared]) -> None:
-        store = stores.users(uow)
-        inserts = [i.record for i in items if i.action == "insert"]
-        if inserts:
-            store.insert(inserts)
-        updates = [(i.record, i.version_read) for i in items if i.action == "update"]
-        if updates:
-            store.update(updates)
+        write_batch(stores.users(uow), items)
 
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,
                     filters: Mapping[str, str]) -> Iterator[list[Any]]:
