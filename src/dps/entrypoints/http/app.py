@@ -64,6 +64,7 @@ from dps.entrypoints.http.ui import (
     budgets_pages,
     campaigns_pages,
     home,
+    lead_follow_up_pages,
     leads_pages,
     login,
     lookups,
@@ -122,9 +123,9 @@ def api_router() -> Router:
 
 
 UI_PAGES = (
-    accounts_pages, persons_pages, opportunities_pages, activity_forms_pages, activities_pages, leads_pages,
-    campaigns_pages, budgets_pages, notifications_pages, search_pages, mobile_pages, mobile_records_pages, lookups,
-    attachments_pages, record_cards_pages, transfer_pages,
+    accounts_pages, persons_pages, opportunities_pages, activity_forms_pages, activities_pages,
+    lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages, search_pages,
+    mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 
