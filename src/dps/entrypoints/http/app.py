@@ -72,6 +72,7 @@ from dps.entrypoints.http.ui import (
     mobile_records_pages,
     notifications_pages,
     opportunities_pages,
+    opportunity_forms_pages,
     persons_pages,
     record_cards_pages,
     search_pages,
@@ -123,9 +124,9 @@ def api_router() -> Router:
 
 
 UI_PAGES = (
-    accounts_pages, persons_pages, opportunities_pages, activity_forms_pages, activities_pages,
-    lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages, search_pages,
-    mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
+    accounts_pages, persons_pages, opportunity_forms_pages, opportunities_pages, activity_forms_pages,
+    activities_pages, lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages,
+    search_pages, mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 
