@@ -56,7 +56,7 @@ class PipelineReportQuery:
     fiscal_year: int | None = None
 
 
-def _columns(code_list: CodeList | None, found: set[str]) -> tuple[Column, ...]:
+def code_columns(code_list: CodeList | None, found: set[str]) -> tuple[Column, ...]:
     """The list's active values in order, then the codes found that it lacks or has deactivated."""
     out: list[Column] = []
     if code_list is not None:
@@ -124,7 +124,7 @@ class RunActivityReport:
         return ActivityReport(
             organization_id=org.id, organization_code=org.code, organization_name=org.name,
             date_from=query.date_from, date_to=query.date_to, months=tuple(months),
-            kinds=_columns(kinds, {c.kind_code for c in found.cells}), rows=tuple(rows), left_out=found.left_out,
+            kinds=code_columns(kinds, {c.kind_code for c in found.cells}), rows=tuple(rows), left_out=found.left_out,
         )
 
 
@@ -162,7 +162,7 @@ class RunPipelineReport:
                                      year.start, year.end)
             certainties = uow.code_lists.get(CERTAINTY_LIST)
         months = year.months()
-        columns = _columns(certainties, {c.certainty_code for c in forecast.cells})
+        columns = code_columns(certainties, {c.certainty_code for c in forecast.cells})
         probability = {c.code: c.probability for c in columns}
 
         def key(a: MonthlyAmount) -> tuple[UUID | None, UUID | None]:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
+from dps.application.reports.catalog import ReportCatalog
 from dps.application.reports.exports import FORMATS, WriteReport
-from dps.application.reports.queries import ActivityReportQuery, PipelineReportQuery
 from dps.application.sales.budgets.queries import ResolveBudgetTarget
 from dps.application.shared.errors import Invalid
 from dps.application.transfer.imports import ActingPrincipal
@@ -64,14 +64,15 @@ def run(ctx: click.Context, name: str, tenant: str, as_login: str | None, org_co
     org_id = None
     if org_code:
         org_id = ResolveBudgetTarget(deps)(scope.principal, organization_code=org_code).organization_id
-    query: ActivityReportQuery | PipelineReportQuery
-    if name == "activities":
-        if date_from is None or date_to is None:
-            raise Invalid({"period": "--from と --to を指定してください / give --from and --to"})
-        query = ActivityReportQuery(date_from.date(), date_to.date(), org_id)
-    else:
-        query = PipelineReportQuery(org_id, fiscal_year)
-    table = WriteReport(deps, services.report_files())(principal, query, out, file_format)
+    if name == "activities" and (date_from is None or date_to is None):
+        raise Invalid({"period": "--from と --to を指定してください / give --from and --to"})
+    params = {k: v for k, v in (
+        ("organization_id", str(org_id) if org_id else None),
+        ("fiscal_year", str(fiscal_year) if fiscal_year else None),
+        ("date_from", date_from.date().isoformat() if date_from else None),
+        ("date_to", date_to.date().isoformat() if date_to else None)) if v is not None}
+    kind = ReportCatalog(deps).get(name)
+    table = WriteReport(services.report_files())(principal, kind, params, out, file_format)
     click.echo(f"{table.title}: {len(table.rows)} 行 / rows -> {out}")
     for note in table.notes:
         click.echo(f"  {note}")
