@@ -6,6 +6,7 @@ from dps.adapters.db.tables import (
     collaboration,
     directory,
     records,
+    reports,
     sales_accounts,
     sales_activities,
     sales_budgets,
@@ -17,6 +18,6 @@ from dps.adapters.db.tables import (
 )
 
 __all__ = [
-    "auth", "catalog", "collaboration", "directory", "records", "sales_accounts", "sales_activities",
+    "auth", "catalog", "collaboration", "directory", "records", "reports", "sales_accounts", "sales_activities",
     "sales_budgets", "sales_campaigns", "sales_opportunities", "sales_results", "search_indexes", "tenancy",
 ]
