@@ -272,6 +272,11 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     def reports(self) -> SqlReportReader:
         return self._repo(SqlReportReader)
 
+    # [kinds-accounts]
+    # [kinds-products]
+    # [definitions]
+    # [templates]
+
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):
     """The tenant registry, the one store above tenants."""

@@ -207,7 +207,12 @@ class ReportCatalog:
     """The kinds by name, in menu order."""
 
     def __init__(self, deps: SalesDeps, extra: tuple[ReportKind, ...] = ()) -> None:
-        kinds: tuple[ReportKind, ...] = (ActivitiesKind(deps), PipelineKind(deps), *extra)
+        kinds: tuple[ReportKind, ...] = (
+            ActivitiesKind(deps), PipelineKind(deps),
+            # [kinds-accounts]
+            # [kinds-products]
+            *extra,
+        )
         self._kinds = {k.name: k for k in kinds}
 
     def __iter__(self) -> Iterator[ReportKind]:

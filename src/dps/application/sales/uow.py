@@ -67,3 +67,7 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     def portal(self) -> PortalReader: ...
     @property
     def reports(self) -> ReportReader: ...
+    # [kinds-accounts]
+    # [kinds-products]
+    # [definitions]
+    # [templates]

@@ -101,6 +101,8 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
 SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
     record_people, sales_results, reports,
+    # [definitions]
+    # [templates]
 )
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 
@@ -127,6 +129,9 @@ UI_PAGES = (
     accounts_pages, persons_pages, opportunity_forms_pages, opportunities_pages, activity_forms_pages,
     activities_pages, lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages,
     search_pages, mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
+    # [ui]
+    # [definitions]
+    # [templates]
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 
