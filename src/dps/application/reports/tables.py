@@ -68,8 +68,9 @@ class ReportTable:
     subtotal (2 a subtotal of subtotals, ...). Empty: all rows are details."""
     drills: Mapping[tuple[int, int], Drill] = field(factory=dict)
     """(row index, column index) -> the records behind that number; row index len(rows) is the totals row."""
-    params: tuple[tuple[str, str], ...] = ()
-    """What the report ran with, as labels and shown values (組織, 期間, ...): for titles and templates."""
+    params: tuple[tuple[str, str, str], ...] = ()
+    """What the report ran with as (key, label, shown value): ("organization", "組織 Organisation",
+    "S01 営業部"), ("period", ...) - for titles and templates (`{{param.organization}}`)."""
     left_out: int = 0
     """Restricted records the viewer may not see, left out of the figures (R7)."""
 
@@ -171,8 +172,8 @@ def activity_table(report: ActivityReport) -> ReportTable:
                                    ("date_to", report.date_to.isoformat())))
     notes = (f"{report.organization_code} {report.organization_name}: {report.date_from} .. {report.date_to}",
              left_out_note(report.left_out))
-    params = (("組織 Organisation", f"{report.organization_code} {report.organization_name}"),
-              ("期間 Period", f"{report.date_from} .. {report.date_to}"))
+    params = (("organization", "組織 Organisation", f"{report.organization_code} {report.organization_name}"),
+              ("period", "期間 Period", f"{report.date_from} .. {report.date_to}"))
     return ReportTable("活動別 Activities", tuple(columns), tuple(rows), totals, notes, kind="activities",
                        drills=drills, params=params, left_out=report.left_out)
 
@@ -247,8 +248,8 @@ def pipeline_table(report: PipelineReport) -> ReportTable:
     drill_line(len(rows), totals, t, None)
     notes = (f"{report.organization_code} {report.organization_name}: FY{report.fiscal_year}",
              left_out_note(report.left_out))
-    params = (("組織 Organisation", f"{report.organization_code} {report.organization_name}"),
-              ("年度 Fiscal year", str(report.fiscal_year)))
+    params = (("organization", "組織 Organisation", f"{report.organization_code} {report.organization_name}"),
+              ("fiscal_year", "年度 Fiscal year", str(report.fiscal_year)))
     return ReportTable("先行管理 Pipeline", tuple(columns), tuple(rows), totals, notes, kind="pipeline",
                        levels=tuple(levels), drills=drills, params=params, left_out=report.left_out)
 
