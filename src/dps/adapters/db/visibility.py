@@ -9,7 +9,9 @@ the row's tenant_id), so PostgreSQL probes the (tenant_id, record_type, record_i
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import threading
+import weakref
+from collections.abc import Callable, Collection
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +66,38 @@ def _staff_has(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnEl
     )
 
 
+_Builder = Callable[[sa.Table, str, Viewer], sa.ColumnElement[bool]]
+_PREDICATES: weakref.WeakKeyDictionary[Viewer, dict[tuple[_Builder, sa.Table, str], sa.ColumnElement[bool]]] = (
+    weakref.WeakKeyDictionary())
+_PREDICATES_LOCK = threading.Lock()
+
+
+def _memoised(build: _Builder) -> _Builder:
+    """The predicate built once per (viewer, table, record type) and reused by every statement.
+
+    Viewers come from the directory memo, one object per user and directory version, so a list
+    page reuses the expression instead of rebuilding a few hundred SQLAlchemy nodes (about 0.5 ms a
+    page for a manager). Expressions are immutable and carry their organisation ids as bound values.
+    Only plain tables are kept (an alias made per call would only grow the memo); an entry goes with
+    its viewer."""
+
+    def predicate(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnElement[bool]:
+        if not isinstance(table, sa.Table):
+            return build(table, record_type, viewer)
+        key = (build, table, record_type)
+        with _PREDICATES_LOCK:
+            found = _PREDICATES.get(viewer, {}).get(key)
+        if found is None:
+            found = build(table, record_type, viewer)
+            with _PREDICATES_LOCK:
+                _PREDICATES.setdefault(viewer, {})[key] = found
+        return found
+
+    predicate.__doc__ = build.__doc__
+    return predicate
+
+
+@_memoised
 def visible_to(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnElement[bool]:
     """R1/R2: unrestricted rows, or restricted rows whose owner, creator, staff or allow-list
     includes the viewer (organisations and groups through their ancestors)."""
@@ -91,6 +125,7 @@ def visible_to(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnEl
     )
 
 
+@_memoised
 def mine(table: sa.Table, record_type: str, viewer: Viewer) -> sa.ColumnElement[bool]:
     """R4 自担当: owner or staff is me, or the owner's organisation lies at or under one of mine.
     A filter: always AND it with `visible_to`.
