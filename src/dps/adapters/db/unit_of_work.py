@@ -10,7 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dps.adapters.db.repositories.affiliations import SqlAffiliationRepository, SqlOrgClosureRepository
-from dps.adapters.db.repositories.auth import SqlApiTokenRepository, SqlSessionRepository
+from dps.adapters.db.repositories.auth import (
+    TENANT_WITH_TOKEN,
+    SqlApiTokenRepository,
+    SqlSessionRepository,
+    token_of,
+)
 from dps.adapters.db.repositories.catalog import SqlCodeListRepository, SqlCustomFieldRepository
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
@@ -34,14 +39,15 @@ from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
 from dps.adapters.db.repositories.sales.sales_results import SqlSalesResultRepository
-from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository
+from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository, tenant_of
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
 from dps.application.directory.memo import DirectoryMemo
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import NotFound, ServiceUnavailable
 from dps.application.tenancy.ports import TenancyUnitOfWork
-from dps.domain.shared.ids import TenantId
+from dps.domain.auth.sessions import ApiToken
+from dps.domain.shared.ids import ApiTokenId, TenantId
 from dps.domain.tenancy.tenants import Tenant
 
 R = TypeVar("R")
@@ -133,6 +139,13 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
                 raise NotFound("tenant", self.tenant_id)
             self._tenant = tenant
         return self._tenant
+
+    def tenant_with_api_token(self, token_id: ApiTokenId) -> tuple[Tenant, ApiToken | None]:
+        r = self.conn.execute(TENANT_WITH_TOKEN, {"tenant_id": self.tenant_id, "token_id": token_id}).first()
+        if r is None:
+            raise NotFound("tenant", self.tenant_id)
+        self._tenant = tenant_of(r)
+        return self._tenant, token_of(r)
 
     def directory_memo(self) -> DirectoryMemo | None:
         if self._changes is not None and self._changes.changed:

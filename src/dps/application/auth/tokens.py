@@ -75,12 +75,11 @@ class ResolveApiToken:
         tenant_id, token_id, secret = _parse(bearer)
         with self._d.uow(tenant_id) as uow:
             try:
-                tenant = uow.tenant()
+                tenant, token = uow.tenant_with_api_token(token_id)
             except NotFound:
                 raise Unauthenticated("unknown API token") from None
             if not tenant.is_active:
                 raise Unauthenticated("unknown API token")
-            token = uow.api_tokens.get(token_id)
             if token is None or token.is_revoked or not hmac.compare_digest(token.secret_hash, secret_hash(secret)):
                 raise Unauthenticated("unknown API token")
             principal = active_principal(uow, tenant, token.user_id, self._d.clock)

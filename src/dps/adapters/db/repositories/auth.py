@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.tables.auth import api_tokens, web_sessions
+from dps.adapters.db.tables.tenancy import tenants
 from dps.application.auth.ports import ApiTokenRepository, SessionRepository
 from dps.domain.auth.sessions import ApiToken, WebSession
 from dps.domain.shared.ids import ApiTokenId, UserId
@@ -63,6 +64,26 @@ def _token(r: Any) -> ApiToken:
     return ApiToken(
         id=r.id, user_id=r.user_id, name=r.name, secret_hash=r.secret_hash, created_at=r.created_at,
         last_used_at=r.last_used_at, revoked_at=r.revoked_at,
+    )
+
+
+_TOKEN_COLUMNS = [c.label(f"token_{c.name}") for c in api_tokens.c if c.name != "tenant_id"]
+TENANT_WITH_TOKEN = (
+    sa.select(tenants, *_TOKEN_COLUMNS)
+    .outerjoin(api_tokens, sa.and_(api_tokens.c.tenant_id == tenants.c.id,
+                                   api_tokens.c.id == sa.bindparam("token_id")))
+    .where(tenants.c.id == sa.bindparam("tenant_id"))
+)
+"""The tenant row with one of its tokens (token_* columns NULL when there is no such token)."""
+
+
+def token_of(r: Any) -> ApiToken | None:
+    """The token part of a `TENANT_WITH_TOKEN` row."""
+    if r.token_id is None:
+        return None
+    return ApiToken(
+        id=r.token_id, user_id=r.token_user_id, name=r.token_name, secret_hash=r.token_secret_hash,
+        created_at=r.token_created_at, last_used_at=r.token_last_used_at, revoked_at=r.token_revoked_at,
     )
 
 

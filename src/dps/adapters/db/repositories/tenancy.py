@@ -20,7 +20,7 @@ from dps.domain.tenancy.tenants import Tenant
 from dps.domain.visibility.policy import UpdateRule
 
 
-def _tenant(r: Any) -> Tenant:
+def tenant_of(r: Any) -> Tenant:
     return Tenant(
         id=r.id, code=r.code, name=r.name, time_zone=r.time_zone, fiscal_year_start_month=r.fiscal_year_start_month,
         full_licenses=r.full_licenses, light_licenses=r.light_licenses, is_active=r.is_active,
@@ -39,14 +39,14 @@ class SqlTenantRepository(TenantRepository):
 
     def get(self, tenant_id: TenantId) -> Tenant | None:
         r = self._conn.execute(_BY_ID, {"tenant_id": tenant_id}).first()
-        return _tenant(r) if r else None
+        return tenant_of(r) if r else None
 
     def get_by_code(self, code: str) -> Tenant | None:
         r = self._conn.execute(sa.select(tenants).where(tenants.c.code == code)).first()
-        return _tenant(r) if r else None
+        return tenant_of(r) if r else None
 
     def list(self) -> Sequence[Tenant]:
-        return [_tenant(r) for r in self._conn.execute(sa.select(tenants).order_by(tenants.c.code))]
+        return [tenant_of(r) for r in self._conn.execute(sa.select(tenants).order_by(tenants.c.code))]
 
     def add(self, tenant: Tenant) -> None:
         try:
