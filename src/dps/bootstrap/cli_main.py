@@ -18,6 +18,7 @@ from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
 from dps.application.reports.ports import ReportFileWriter
+from dps.application.reports.templates.ports import ReportTemplateEngine
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
@@ -106,6 +107,10 @@ class ContainerServices:
 
     def report_files(self) -> ReportFileWriter:
         return ReportFiles()
+
+    def report_template_engine(self) -> ReportTemplateEngine:
+        engine: ReportTemplateEngine = self.container.report_template_engine()
+        return engine
 
     def seed_demo(self) -> SeedDemo:
         return runtime.seed_demo(self.container)

@@ -12,6 +12,8 @@ from dps.adapters.db.health import database_status
 from dps.adapters.db.repositories.transfer.stores import SqlTransferStores
 from dps.adapters.db.unit_of_work import SqlTenancyUnitOfWork, SqlUnitOfWork
 from dps.adapters.excel.files import TransferFiles
+from dps.adapters.excel.report_writer import ReportFiles
+from dps.adapters.excel.template_filler import XlsxTemplateEngine
 from dps.adapters.files.clamd import ClamdScanner
 from dps.adapters.files.local import LocalFileStore
 from dps.adapters.logs.audit import StructlogAuditLog
@@ -43,6 +45,7 @@ from dps.application.directory.users import (
     SetUserPassword,
     UserIndex,
 )
+from dps.application.reports.exports import WriteReport
 from dps.application.sales.collaboration.notifications import NotifyInterestedUsers
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
@@ -99,6 +102,11 @@ class Container(containers.DeclarativeContainer):
     export_template = providers.Singleton(ExportTemplate, deps=transfer_deps)
     transfer_work_dir = providers.Singleton(Path, settings.provided.attachments_dir, "transfer")
     """Where the web screens keep uploads and error workbooks, one directory per tenant and user."""
+    report_files = providers.Singleton(ReportFiles)
+    write_report = providers.Singleton(WriteReport, files=report_files)
+    """A report run written as an xlsx or CSV file (the grid screen's downloads; the CLI's is its own)."""
+    report_template_engine = providers.Singleton(XlsxTemplateEngine)
+    """Checks and fills users' Excel templates (帳票テンプレート) at the OOXML level."""
 
     # catalog
     seed_default_code_lists = providers.Singleton(SeedDefaultCodeLists, uow=uow)

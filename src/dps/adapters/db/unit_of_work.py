@@ -20,7 +20,14 @@ from dps.adapters.db.repositories.catalog import SqlCodeListRepository, SqlCusto
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
 from dps.adapters.db.repositories.organizations import SqlOrganizationRepository
+from dps.adapters.db.repositories.reports.accounts import SqlAccountReportReader
+from dps.adapters.db.repositories.reports.campaigns import SqlCampaignReportReader
+from dps.adapters.db.repositories.reports.definitions import SqlReportDefinitionRepository
+from dps.adapters.db.repositories.reports.leads import SqlLeadReportReader
+from dps.adapters.db.repositories.reports.opportunities import SqlOpportunityReportReader
+from dps.adapters.db.repositories.reports.products import SqlProductReportReader
 from dps.adapters.db.repositories.reports.reader import SqlReportReader
+from dps.adapters.db.repositories.reports.templates import SqlReportTemplateRepository
 from dps.adapters.db.repositories.sales.account_groups import SqlAccountGroupRepository
 from dps.adapters.db.repositories.sales.accounts import SqlAccountRepository
 from dps.adapters.db.repositories.sales.activities import SqlActivityRepository
@@ -286,9 +293,36 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
         return self._repo(SqlReportReader)
 
     # [kinds-accounts]
+    @property
+    def account_reports(self) -> SqlAccountReportReader:
+        return self._repo(SqlAccountReportReader)
+
+    @property
+    def opportunity_reports(self) -> SqlOpportunityReportReader:
+        return self._repo(SqlOpportunityReportReader)
+
     # [kinds-products]
+    @property
+    def product_report(self) -> SqlProductReportReader:
+        return self._repo(SqlProductReportReader)
+
+    @property
+    def campaign_report(self) -> SqlCampaignReportReader:
+        return self._repo(SqlCampaignReportReader)
+
+    @property
+    def lead_report(self) -> SqlLeadReportReader:
+        return self._repo(SqlLeadReportReader)
+
     # [definitions]
+    @property
+    def report_definitions(self) -> SqlReportDefinitionRepository:
+        return self._repo(SqlReportDefinitionRepository)
+
     # [templates]
+    @property
+    def report_templates(self) -> SqlReportTemplateRepository:
+        return self._repo(SqlReportTemplateRepository)
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

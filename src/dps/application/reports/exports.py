@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from dps.application.reports.catalog import ReportKind
+from dps.application.reports.params import ReportKind
 from dps.application.reports.ports import ReportFileWriter
 from dps.application.reports.tables import ReportTable
 from dps.application.shared.errors import Invalid

@@ -72,7 +72,7 @@ def code_columns(code_list: CodeList | None, found: set[str]) -> tuple[Column, .
     return tuple(out)
 
 
-def _organization(reader: ReportReader, principal: Principal, wanted: UUID | None, day: date) -> OrgLabel:
+def report_organization(reader: ReportReader, principal: Principal, wanted: UUID | None, day: date) -> OrgLabel:
     """The chosen organisation, else the principal's primary one, else the only top organisation."""
     org_id = wanted if wanted is not None else principal.primary_organization_id
     if org_id is None:
@@ -109,7 +109,7 @@ class RunActivityReport:
             today = today_in(d.clock, uow.tenant().time_zone)
             viewer = viewer_in(uow, principal, d.clock)
             reader = uow.reports
-            org = _organization(reader, principal, query.organization_id, today)
+            org = report_organization(reader, principal, query.organization_id, today)
             children = reader.children(org.id, today)
             found = reader.activity_counts(viewer, org.id, query.date_from, query.date_to + timedelta(days=1))
             kinds = uow.code_lists.get(KIND_LIST)
@@ -149,7 +149,7 @@ class RunPipelineReport:
                     else FiscalYear.containing(today, tenant.fiscal_year_start_month))
             viewer = viewer_in(uow, principal, d.clock)
             reader = uow.reports
-            org = _organization(reader, principal, query.organization_id, today)
+            org = report_organization(reader, principal, query.organization_id, today)
             children = reader.children(org.id, today)
             members = {u.id: u for u in reader.affiliated_users(org.id, today)}
             actuals = reader.actuals(org.id, year.start, year.end)

@@ -7,7 +7,14 @@ from typing import Protocol
 
 from dps.application.catalog.ports import CatalogUnitOfWork
 from dps.application.directory.ports import DirectoryUnitOfWork
+from dps.application.reports.definitions.ports import ReportDefinitionRepository
+from dps.application.reports.kinds.account_ports import AccountReportReader
+from dps.application.reports.kinds.campaign_ports import CampaignReportReader
+from dps.application.reports.kinds.lead_ports import LeadReportReader
+from dps.application.reports.kinds.opportunity_ports import OpportunityReportReader
+from dps.application.reports.kinds.product_ports import ProductReportReader
 from dps.application.reports.ports import ReportReader
+from dps.application.reports.templates.ports import ReportTemplateRepository
 from dps.application.sales.accounts.ports import AccountGroupRepository, AccountRepository
 from dps.application.sales.activities.ports import ActivityRepository
 from dps.application.sales.budgets.ports import BudgetRepository
@@ -68,6 +75,20 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     @property
     def reports(self) -> ReportReader: ...
     # [kinds-accounts]
+    @property
+    def account_reports(self) -> AccountReportReader: ...
+    @property
+    def opportunity_reports(self) -> OpportunityReportReader: ...
     # [kinds-products]
+    @property
+    def product_report(self) -> ProductReportReader: ...
+    @property
+    def campaign_report(self) -> CampaignReportReader: ...
+    @property
+    def lead_report(self) -> LeadReportReader: ...
     # [definitions]
+    @property
+    def report_definitions(self) -> ReportDefinitionRepository: ...
     # [templates]
+    @property
+    def report_templates(self) -> ReportTemplateRepository: ...

@@ -14,6 +14,7 @@ from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
 from dps.application.reports.ports import ReportFileWriter
+from dps.application.reports.templates.ports import ReportTemplateEngine
 from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, ListTenants
 from dps.application.transfer.imports import TransferDeps
@@ -67,6 +68,10 @@ class Services(Protocol):
 
     def report_files(self) -> ReportFileWriter:
         """Writes report tables as CSV / xlsx files (`dps report run`)."""
+        ...
+
+    def report_template_engine(self) -> ReportTemplateEngine:
+        """Checks and fills users' Excel templates (`dps report template`)."""
         ...
 
     # -- schema

@@ -39,6 +39,8 @@ from dps.entrypoints.http.api import (
     persons,
     products,
     record_people,
+    report_definitions,
+    report_templates,
     reports,
     sales_results,
     users,
@@ -75,6 +77,9 @@ from dps.entrypoints.http.ui import (
     opportunity_forms_pages,
     persons_pages,
     record_cards_pages,
+    report_definitions_pages,
+    report_templates_pages,
+    reports_pages,
     search_pages,
     transfer_pages,
 )
@@ -102,7 +107,9 @@ SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
     record_people, sales_results, reports,
     # [definitions]
+    report_definitions,
     # [templates]
+    report_templates,
 )
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 
@@ -130,8 +137,11 @@ UI_PAGES = (
     activities_pages, lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages,
     search_pages, mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
     # [ui]
+    reports_pages,
     # [definitions]
+    report_definitions_pages,
     # [templates]
+    report_templates_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 

@@ -53,6 +53,8 @@ PROVIDERS = (
     "refresh_org_closure", "sales_deps", "list_code_lists", "get_code_list", "get_tenant",
     "change_my_preferences", "user_index",
     "import_records", "export_records", "export_template", "transfer_work_dir",
+    "report_template_engine",
+    "write_report",
 )
 """Container providers handlers may ask for by name (use cases, and the readiness probe)."""
 

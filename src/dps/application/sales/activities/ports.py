@@ -20,7 +20,9 @@ from dps.domain.visibility.policy import Viewer
 class ActivitySearch:
     """Filters of the activity list; all given ones must hold. `q` matches subject and content
     (normalised, like the stored search text); `mine` is 自担当; `custom_fields` are exact matches
-    on custom field values (key, value)."""
+    on custom field values (key, value). `organization_id` keeps the activities whose owner's
+    organisation (stamped at owner assignment) is that one or, with `include_sub_orgs`, lies under it
+    (集計組織): the records behind a report's figure."""
 
     q: str = ""
     statuses: tuple[ActivityStatus, ...] = ()
@@ -35,6 +37,8 @@ class ActivitySearch:
     campaign_id: UUID | None = None
     lead_id: UUID | None = None
     person_id: UUID | None = None
+    organization_id: UUID | None = None
+    include_sub_orgs: bool = True
     custom_fields: tuple[tuple[str, str], ...] = field(factory=tuple)
 
 

@@ -18,7 +18,10 @@ DEFAULT_SORT = "-expected_order_date"
 @frozen
 class OpportunitySearch:
     """Filters of `GET /opportunities`; every one optional, all ANDed. `mine` is 自担当 (R4), a
-    filter on top of visibility, never a grant. `custom_fields` matches `cf.<key>=value` exactly."""
+    filter on top of visibility, never a grant. `custom_fields` matches `cf.<key>=value` exactly.
+    `organization_id` keeps the opportunities whose owner's organisation (stamped at owner
+    assignment) is that one or, with `include_sub_orgs`, lies under it (集計組織): the records behind
+    a report's figure."""
 
     q: str | None = None
     owner_id: UserId | None = None
@@ -33,6 +36,10 @@ class OpportunitySearch:
     expected_amount_max: Decimal | None = None
     account_id: UUID | None = None
     campaign_id: UUID | None = None
+    product_id: UUID | None = None
+    """Opportunities with a product line of this product."""
+    organization_id: UUID | None = None
+    include_sub_orgs: bool = True
     custom_fields: Mapping[str, str] = field(factory=dict)
 
 

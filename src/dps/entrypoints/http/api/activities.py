@@ -119,7 +119,7 @@ def _given(value: Any) -> Any:
 def _search(
     request: Request[Any, Any, Any], *, q: str | None, status: list[str] | None, kind_code: list[str] | None,
     date_from: date | None, date_to: date | None, owner_id: UUID | None, staff_id: UUID | None, mine: bool,
-    **links: UUID | None,
+    include_sub_orgs: bool = True, **links: UUID | None,
 ) -> ActivitySearch:
     with domain_rules():
         statuses = tuple(parse_status(s) for s in status or ())
@@ -127,7 +127,7 @@ def _search(
     return ActivitySearch(
         q=q or "", statuses=statuses, kind_codes=tuple(kind_code or ()), date_from=date_from, date_to=date_to,
         owner_id=cast(UserId | None, owner_id), staff_id=cast(UserId | None, staff_id), mine=mine,
-        custom_fields=custom, **links,
+        custom_fields=custom, include_sub_orgs=include_sub_orgs, **links,
     )
 
 
@@ -149,6 +149,10 @@ def list_activities_handler(
     campaign_id: UUID | None = Parameter(query="campaign_id", default=None),
     lead_id: UUID | None = Parameter(query="lead_id", default=None),
     person_id: UUID | None = Parameter(query="person_id", default=None, description="a person met"),
+    organization_id: UUID | None = Parameter(query="organization_id", default=None,
+                                             description="the owner's organisation (stamped at owner assignment)"),
+    include_sub_orgs: bool = Parameter(query="include_sub_orgs", default=True,
+                                       description="with organization_id: also its sub-organisations (default)"),
     sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
     limit: int = Parameter(query="limit", default=50, description="1-200"),
     cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
@@ -157,7 +161,8 @@ def list_activities_handler(
     search = _search(
         request, q=q, status=status, kind_code=kind_code, date_from=date_from, date_to=date_to, owner_id=owner_id,
         staff_id=staff_id, mine=mine, account_id=account_id, opportunity_id=opportunity_id,
-        campaign_id=campaign_id, lead_id=lead_id, person_id=person_id,
+        campaign_id=campaign_id, lead_id=lead_id, person_id=person_id, organization_id=organization_id,
+        include_sub_orgs=include_sub_orgs,
     )
     query = SearchActivitiesQuery(search=search, page=page_request(limit, cursor, sort))
     return _page_out(SearchActivities(sales_deps)(principal, query))

@@ -194,9 +194,16 @@ def search_criteria(
     filters: OpportunitySearch,
     account_id: UUID | None = Parameter(query="account_id", default=None),
     campaign_id: UUID | None = Parameter(query="campaign_id", default=None),
+    product_id: UUID | None = Parameter(query="product_id", default=None, description="with a line of this product"),
+    organization_id: UUID | None = Parameter(query="organization_id", default=None,
+                                             description="the owner's organisation (stamped at owner assignment)"),
+    include_sub_orgs: bool = Parameter(query="include_sub_orgs", default=True,
+                                       description="with organization_id: also its sub-organisations (default)"),
 ) -> OpportunitySearch:
-    """The list filters plus account and campaign (the navigation lists take those from the path)."""
-    return evolve(filters, account_id=account_id, campaign_id=campaign_id)
+    """The list filters plus account, campaign, product and the owner's organisation (the navigation
+    lists take their parent from the path)."""
+    return evolve(filters, account_id=account_id, campaign_id=campaign_id, product_id=product_id,
+                  organization_id=organization_id, include_sub_orgs=include_sub_orgs)
 
 
 SEARCH = {"filters": Provide(list_filters, sync_to_thread=False),

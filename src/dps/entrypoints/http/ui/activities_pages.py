@@ -9,7 +9,7 @@ their writes (403)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import frozen
@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
 from dps.application.catalog.custom_fields import ListCustomFields
+from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.change import DeleteActivity
@@ -43,6 +44,7 @@ from dps.domain.sales.activities import Activity, ActivityStatus
 from dps.domain.sales.likes import LikeTarget
 from dps.domain.sales.opportunities import Opportunity
 from dps.domain.sales.records import RecordType
+from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options
 from dps.entrypoints.http.ui.forms import FormBody
@@ -88,14 +90,26 @@ def _search_of(reader: FieldReader) -> ActivitySearch:
         kind_codes=reader.all("kind_code"), date_from=reader.date("date_from"), date_to=reader.date("date_to"),
         mine=reader.flag("mine"), person_id=reader.uuid("person_id"), lead_id=reader.uuid("lead_id"),
         account_id=reader.uuid("account_id"), opportunity_id=reader.uuid("opportunity_id"),
-        campaign_id=reader.uuid("campaign_id"),
+        campaign_id=reader.uuid("campaign_id"), owner_id=cast(UserId | None, reader.uuid("owner_id")),
+        organization_id=reader.uuid("organization_id"),
+        include_sub_orgs=reader.tristate("include_sub_orgs") is not False,
     )
+
+
+def organization_filter(principal: Principal, list_organizations: ListOrganizations, organization_id: UUID | None,
+                        include_sub_orgs: bool) -> tuple[str, str, bool] | None:
+    """The list's owner-organisation filter (a report's drill-down) as its chip: (id, "code name", whether
+    with the sub-organisations); None without one. The organisations are read only when it is given."""
+    if organization_id is None:
+        return None
+    org = next((o for o in list_organizations(principal) if o.id == organization_id), None)
+    return str(organization_id), f"{org.code} {org.name}" if org else str(organization_id), include_sub_orgs
 
 
 @get("/activities", include_in_schema=False, sync_to_thread=True)
 def activities_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    user_index: UserIndex,
+    user_index: UserIndex, list_organizations: ListOrganizations,
 ) -> Template:
     reader = FieldReader(request.query_params)
     pager = Pager.of(request.query_params, sorts=LIST_SORTS, default_sort=DEFAULT_SORT)
@@ -117,6 +131,8 @@ def activities_list(
         "statuses": STATUSES, "users": user_names(principal, user_index),
         "link_filters": [(name, pager.filter_value(name), link_names.get(name))
                          for name in LINK_FILTERS if pager.filter_value(name)],
+        "org_filter": organization_filter(principal, list_organizations, search.organization_id,
+                                          search.include_sub_orgs),
     })
 
 

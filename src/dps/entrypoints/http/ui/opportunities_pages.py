@@ -18,6 +18,7 @@ from litestar import Request, get
 from litestar.response import Template
 
 from dps.application.catalog.code_lists import ListCodeLists
+from dps.application.directory.organizations import ListOrganizations
 from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.queries import GetAccount
 from dps.application.sales.activities.commands import ActivitiesOfQuery
@@ -35,6 +36,7 @@ from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.activities_pages import organization_filter
 from dps.entrypoints.http.ui.code_choices import code_labels_of, code_lists_by_key, code_options
 from dps.entrypoints.http.ui.listing import Pager, query_values, searched
 from dps.entrypoints.http.ui.pages import page
@@ -68,13 +70,15 @@ def _search_of(form: FieldReader, request: Request[Any, Any, Any]) -> Opportunit
         expected_amount_min=form.decimal("expected_amount_min"),
         expected_amount_max=form.decimal("expected_amount_max"),
         account_id=form.uuid("account_id"), campaign_id=form.uuid("campaign_id"), custom_fields=custom,
+        product_id=form.uuid("product_id"), organization_id=form.uuid("organization_id"),
+        include_sub_orgs=form.tristate("include_sub_orgs") is not False,
     )
 
 
 @get("/opportunities", include_in_schema=False, sync_to_thread=True)
 def opportunity_list(
     request: Request[Any, Any, Any], principal: Principal, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
-    user_index: UserIndex,
+    user_index: UserIndex, list_organizations: ListOrganizations,
 ) -> Template:
     pager = Pager.of(request.query_params, sorts=SORTS, default_sort=DEFAULT_SORT)
     form = FieldReader(request.query_params)
@@ -98,6 +102,8 @@ def opportunity_list(
         "stage_options": code_options(lists, STAGE_LIST),
         "certainty_options": code_options(lists, CERTAINTY_LIST),
         "user_names": names,
+        "org_filter": organization_filter(principal, list_organizations, search.organization_id,
+                                          search.include_sub_orgs),
     })
 
 

@@ -33,7 +33,7 @@ SALES_NAV = (
     NavItem("nav.accounts", "/accounts"), NavItem("nav.persons", "/persons"),
     NavItem("nav.opportunities", "/opportunities"), NavItem("nav.activities", "/activities"),
     NavItem("nav.leads", "/leads"), NavItem("nav.campaigns", "/campaigns"), NavItem("nav.budgets", "/budgets"),
-    NavItem("nav.reports", None), NavItem("nav.cards", None), NavItem("nav.maintenance", None),
+    NavItem("nav.reports", "/reports"), NavItem("nav.cards", None), NavItem("nav.maintenance", None),
 )
 COLLABORATION_NAV = (NavItem("nav.notifications", "/notifications"),)
 ADMIN_NAV = (NavItem("transfer.nav", "/transfer"),)

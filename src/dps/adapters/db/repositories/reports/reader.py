@@ -42,9 +42,14 @@ from dps.domain.visibility.policy import Viewer
 CENTS = Decimal("0.01")
 
 
-def _money(value: Any) -> Decimal:
+def money_of(value: Any) -> Decimal:
     """A SUM as Decimal (SQLite sums NUMERIC as REAL: back to the column's two decimals)."""
     return Decimal(0) if value is None else Decimal(str(value)).quantize(CENTS)
+
+
+def maybe_money(value: Any) -> Decimal | None:
+    """A stored amount or a SUM as Decimal, None kept (no amount is not a zero amount)."""
+    return None if value is None else Decimal(str(value)).quantize(CENTS)
 
 
 def _year_month(day: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
@@ -177,10 +182,10 @@ class SqlReportReader(TenantScoped, ReportReader):
         out = []
         for r in self._conn.execute(query):
             if r.user_id is not None:
-                out.append(MonthlyAmount(None, r.user_id, r.month, _money(r.amount)))
+                out.append(MonthlyAmount(None, r.user_id, r.month, money_of(r.amount)))
             else:
                 child = None if r.organization_id == organization_id else r.organization_id
-                out.append(MonthlyAmount(child, None, r.month, _money(r.amount)))
+                out.append(MonthlyAmount(child, None, r.month, money_of(r.amount)))
         return out
 
     def actuals(self, organization_id: UUID, start: date, end: date) -> Sequence[MonthlyAmount]:
@@ -193,7 +198,7 @@ class SqlReportReader(TenantScoped, ReportReader):
         ).select_from(joined).where(
             s.c.tenant_id == self._tenant, s.c.sales_date >= start, s.c.sales_date < end,
         ).group_by(child, owner, month)
-        return [MonthlyAmount(r.child, r.owner, _month(r.ym), _money(r.amount)) for r in self._conn.execute(query)]
+        return [MonthlyAmount(r.child, r.owner, _month(r.ym), money_of(r.amount)) for r in self._conn.execute(query)]
 
     def forecast(self, viewer: Viewer, organization_id: UUID, start: date, end: date) -> ForecastAmounts:
         o = opportunities
@@ -223,5 +228,5 @@ class SqlReportReader(TenantScoped, ReportReader):
         for r in self._conn.execute(query):
             left_out += int(r.hidden or 0)
             if r.n:
-                cells.append(MonthlyAmount(r.child, r.owner, _month(r.ym), _money(r.amount), r.certainty))
+                cells.append(MonthlyAmount(r.child, r.owner, _month(r.ym), money_of(r.amount), r.certainty))
         return ForecastAmounts(cells, left_out)

@@ -22,6 +22,7 @@ from dps.adapters.db.repositories.sales.record_rows import (
     save_restriction,
     save_staff,
 )
+from dps.adapters.db.tables.directory import org_closure
 from dps.adapters.db.tables.records import record_staff
 from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities, activity_attendees, activity_persons
@@ -82,6 +83,19 @@ def visible_activities(viewer: Viewer) -> sa.ColumnElement[bool]:
     )
 
 
+def owner_organization_filter(
+    table: sa.Table, organization_id: UUID, include_sub_orgs: bool
+) -> sa.ColumnElement[bool]:
+    """Records whose owner's organisation (the stamped `owner_organization_id`) is `organization_id`
+    or, with `include_sub_orgs`, one of its descendants in the closure (集計組織) - the same roll-up
+    the reports aggregate with, so a report's figure and its drill-down list agree."""
+    if not include_sub_orgs:
+        return table.c.owner_organization_id == organization_id
+    c = org_closure
+    return sa.exists().where(c.c.tenant_id == table.c.tenant_id, c.c.ancestor_id == organization_id,
+                             c.c.descendant_id == table.c.owner_organization_id)
+
+
 def search_filters(viewer: Viewer, search: ActivitySearch) -> list[sa.ColumnElement[bool]]:
     """The WHERE terms of `search` (visibility not included)."""
     a = activities
@@ -106,6 +120,8 @@ def search_filters(viewer: Viewer, search: ActivitySearch) -> list[sa.ColumnElem
         ))
     if search.mine:
         terms.append(mine(a, ACTIVITY.value, viewer))
+    if search.organization_id is not None:
+        terms.append(owner_organization_filter(a, search.organization_id, search.include_sub_orgs))
     for name in ("account_id", "opportunity_id", "campaign_id", "lead_id"):
         value = getattr(search, name)
         if value is not None:

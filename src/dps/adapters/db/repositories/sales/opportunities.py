@@ -23,6 +23,7 @@ from dps.adapters.db.repositories.sales.accounts import (
     save_children,
     staff_filter,
 )
+from dps.adapters.db.repositories.sales.activities import owner_organization_filter
 from dps.adapters.db.repositories.sales.record_rows import delete_record_children
 from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities
@@ -135,6 +136,12 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
             where.append(o.c.account_id == c.account_id)
         if c.campaign_id is not None:
             where.append(o.c.campaign_id == c.campaign_id)
+        if c.organization_id is not None:
+            where.append(owner_organization_filter(o, c.organization_id, c.include_sub_orgs))
+        if c.product_id is not None:
+            line = opportunity_lines
+            where.append(sa.exists().where(line.c.tenant_id == o.c.tenant_id, line.c.opportunity_id == o.c.id,
+                                           line.c.product_id == c.product_id))
         where.extend(custom_field_filters(o, c.custom_fields))
         return where
 

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 FAMILIES = (
     "common", "accounts", "persons", "opportunities", "activities", "leads", "campaigns", "budgets", "portal",
-    "mobile", "collaboration", "transfer",
+    "mobile", "collaboration", "transfer", "reports", "report_templates", "report_definitions",
 )
 """Modules of this package holding a ``MESSAGES: dict[str, tuple[str, str]]`` (key -> (ja, en))."""
 

@@ -1,0 +1,1 @@
+"""Saved report definitions (レポート定義): save, copy, share, list and run them."""

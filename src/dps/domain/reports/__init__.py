@@ -1,0 +1,1 @@
+"""The reporting context: saved report definitions (レポート定義) and who may use or change them."""

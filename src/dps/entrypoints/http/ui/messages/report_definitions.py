@@ -1,0 +1,36 @@
+"""Labels of the report definition screens (レポート定義: list, form, copy, delete)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "rdef.list_title": ("レポート定義", "Report definitions"),
+    "rdef.new_title": ("レポート定義の保存", "Save a report definition"),
+    "rdef.edit_title": ("レポート定義の編集", "Edit report definition"),
+    "rdef.name": ("名前", "Name"),
+    "rdef.description": ("説明", "Description"),
+    "rdef.kind": ("レポートの種類", "Kind of report"),
+    "rdef.owner": ("所有者", "Owner"),
+    "rdef.sharing": ("共有", "Sharing"),
+    "rdef.shared_all": ("全員に共有", "Share with everyone"),
+    "rdef.shared_orgs": ("共有する組織 (配下を含む)", "Organisations (with their sub-organisations)"),
+    "rdef.shared_groups": ("共有するパブリックグループ", "Public groups"),
+    "rdef.everyone": ("全員", "Everyone"),
+    "rdef.private": ("非共有", "Private"),
+    "rdef.orgs_n": ("組織", "organisations"),
+    "rdef.groups_n": ("グループ", "groups"),
+    "rdef.columns": ("列 (チェックした列を番号順に表示)", "Columns (the checked ones, in the order numbered)"),
+    "rdef.column_order": ("順番", "Order"),
+    "rdef.column": ("列", "Column"),
+    "rdef.params": ("条件", "Parameters"),
+    "rdef.sort": ("並べ替え", "Sort by"),
+    "rdef.sort_desc": ("降順", "Descending"),
+    "rdef.no_sort": ("なし", "None"),
+    "rdef.open": ("開く", "Open"),
+    "rdef.copy": ("コピー", "Copy"),
+    "rdef.updated_at": ("更新日時", "Updated"),
+    "rdef.confirm_delete": ("このレポート定義を削除しますか？", "Delete this report definition?"),
+    "rdef.deleted": ("レポート定義を削除しました", "The report definition was deleted"),
+    "rdef.none": ("使えるレポート定義はありません", "No report definitions you may use"),
+    "rdef.yes": ("はい", "Yes"),
+    "rdef.no": ("いいえ", "No"),
+}

@@ -1,0 +1,36 @@
+"""Labels of the report screens (the menu and the spreadsheet view of a run)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "rpt.title": ("レポート", "Reports"),
+    "rpt.kinds": ("レポートの種類", "Kinds of report"),
+    "rpt.run": ("実行", "Run"),
+    "rpt.definitions": ("保存済みのレポート定義", "Saved report definitions"),
+    "rpt.definitions_help": ("列・条件・期間を保存したレポート",
+                             "Reports saved with their columns, filters and period"),
+    "rpt.templates": ("Excelテンプレート", "Excel templates"),
+    "rpt.templates_help": ("書式付きのExcelにレポートを差し込む", "Fill your own formatted workbooks with a report"),
+    "rpt.params": ("条件", "Parameters"),
+    "rpt.columns": ("表示する列", "Columns"),
+    "rpt.columns_help": ("選ばなければすべての列", "None chosen: every column"),
+    "rpt.default_org": ("既定 (所属組織、なければ最上位)", "Default (yours, else the top)"),
+    "rpt.show": ("表示", "Show"),
+    "rpt.download_xlsx": ("Excelダウンロード", "Download Excel"),
+    "rpt.download_csv": ("CSVダウンロード", "Download CSV"),
+    "rpt.save_definition": ("定義として保存", "Save as definition"),
+    "rpt.back": ("レポート一覧へ", "All reports"),
+    "rpt.rows": ("行", "rows"),
+    "rpt.truncated": ("先頭の行だけを表示しています。すべての行はダウンロードで",
+                      "Only the first rows are shown; download for every row"),
+    "rpt.no_rows": ("該当するデータがありません", "Nothing to report for these parameters"),
+    "rpt.subtotal": ("小計", "Subtotal"),
+    "rpt.total": ("合計", "Total"),
+    "rpt.drill": ("内訳を一覧で表示", "List the records behind this figure"),
+    "rpt.sort_asc": ("昇順に並べ替え", "Sort ascending"),
+    "rpt.sort_desc": ("降順に並べ替え", "Sort descending"),
+    "rpt.no_kinds": ("利用できるレポートがありません", "No reports are available"),
+    "rpt.org_filter": ("担当組織", "Owner's organisation"),
+    "rpt.with_sub_orgs": ("配下の組織を含む", "with its sub-organisations"),
+    "rpt.own_only": ("直属のみ", "its own records only"),
+}
