@@ -21,7 +21,8 @@ KEY = re.compile(r"[a-z0-9_.:-]+")
 REPORT_FIELDS = ("title", "generated_at", "notes", "left_out")
 PARAM_KEYS = (
     "organization", "period", "fiscal_year", "date_from", "date_to", "owner", "account", "campaign",
-    "product", "category", "group_by", "status", "kind",
+    "product", "category", "group_by", "status", "kind", "level", "is_open", "stage_code", "certainty_code",
+    "campaign_kind",
 )
 """The parameters report kinds show (`ReportTable.params` keys); one a kind does not have is blank."""
 
