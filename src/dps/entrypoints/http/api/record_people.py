@@ -11,11 +11,9 @@ and ``DELETE /attachments/{id}``. A record the caller cannot see is 404, never 4
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, BinaryIO
-from urllib.parse import quote
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -65,6 +63,7 @@ from dps.entrypoints.http.api.sales_common import (
     staff_of,
     staff_out,
 )
+from dps.entrypoints.http.downloads import content_disposition, stream_chunks
 
 RESOURCES: dict[str, RecordType] = {
     "accounts": RecordType.ACCOUNT,
@@ -79,7 +78,6 @@ RESOURCES: dict[str, RecordType] = {
 UPLOAD_REQUEST_CEILING = 128 * 1024 * 1024
 """The largest upload request litestar accepts at all (413 above). The configured
 DPS_MAX_UPLOAD_BYTES (default 20 MiB) is enforced below it by the use case (422)."""
-DOWNLOAD_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -159,19 +157,6 @@ def restriction_state_out(v: RestrictionView) -> RestrictionStateOut:
     return RestrictionStateOut(version=v.version, restricted=v.restriction is not None,
                                restriction=restriction_out(v.restriction))
 
-
-def content_disposition(file_name: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact name as RFC 5987 ``filename*``."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in file_name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
-
-
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    try:
-        while chunk := stream.read(DOWNLOAD_CHUNK):
-            yield chunk
-    finally:
-        stream.close()
 
 
 def record_routes(resource: str, record_type: RecordType) -> list[ControllerRouterHandler]:
@@ -258,7 +243,7 @@ def download_attachment_handler(principal: Principal, sales_deps: SalesDeps, att
     download = DownloadAttachment(sales_deps)(principal, attachment_id)
     a = download.attachment
     return Stream(
-        _chunks(download.stream), media_type=a.content_type,
+        stream_chunks(download.stream), media_type=a.content_type,
         headers={
             "content-disposition": content_disposition(a.file_name),
             "content-length": str(a.size_bytes),

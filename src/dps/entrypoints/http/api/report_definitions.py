@@ -17,9 +17,7 @@ dates ISO. A definition you may not use is 404.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -60,11 +58,10 @@ from dps.application.reports.tables import Cell, ReportTable
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.api.record_people import content_disposition
+from dps.entrypoints.http.downloads import file_stream, safe_file_stem, written
 
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "csv": "text/csv; charset=utf-8"}
-CHUNK = 64 * 1024
 RESERVED = ("columns", "sort", "desc", "format", "definition")
 
 # -- output
@@ -310,32 +307,11 @@ def _patched(view: DefinitionView, data: DefinitionPatchIn) -> DefinitionInput:
 
 
 def _download(write: Callable[[Path], ReportTable], file_format: str, name: str) -> Stream:
-    """Write with `write(path)` into a fresh directory and stream it; the directory goes once sent
-    (or when writing fails)."""
+    """Write with `write(path)` into a fresh folder and stream it, named after the report's title."""
     if file_format not in FORMATS:
         raise Invalid.field("format", "xlsx または csv / xlsx or csv")
-    folder = Path(tempfile.mkdtemp(prefix="dps-report-"))
-    path = folder / f"report.{file_format}"
-    try:
-        table = write(path)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    size = path.stat().st_size
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            with path.open("rb") as f:
-                while chunk := f.read(CHUNK):
-                    yield chunk
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    safe = "".join("_" if c in '/\\:*?"<>|' else c for c in (table.title or name)).strip() or name
-    return Stream(chunks(), media_type=MEDIA_TYPES[file_format], headers={
-        "content-disposition": content_disposition(f"{safe}.{file_format}"), "content-length": str(size),
-        "x-content-type-options": "nosniff", "cache-control": "private, no-store",
-    })
+    table, path = written(write, f"report.{file_format}", prefix="dps-report-")
+    return file_stream(path, f"{safe_file_stem(table.title or name, name)}.{file_format}", MEDIA_TYPES[file_format])
 
 
 # -- kinds

@@ -6,13 +6,9 @@ the caller's visibility and filled into the template, as an .xlsx download."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -37,10 +33,10 @@ from dps.application.reports.templates.use_cases import (
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.api.record_people import UPLOAD_REQUEST_CEILING, content_disposition
+from dps.entrypoints.http.api.record_people import UPLOAD_REQUEST_CEILING
+from dps.entrypoints.http.downloads import download_headers, file_stream, stream_chunks, written
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 64 * 1024
 RESERVED = ("template_id", "columns")
 """Query parameters of the fill that are not the report kind's."""
 
@@ -88,28 +84,6 @@ def template_out(t: ReportTemplate) -> ReportTemplateOut:
     )
 
 
-def stream_file(stream: BinaryIO) -> Iterator[bytes]:
-    try:
-        while chunk := stream.read(CHUNK):
-            yield chunk
-    finally:
-        stream.close()
-
-
-def stream_and_remove(path: Path, folder: Path) -> Iterator[bytes]:
-    """The file's bytes, then its temporary folder is removed (also when the client goes away)."""
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(CHUNK):
-                yield chunk
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def download_headers(file_name: str) -> dict[str, str]:
-    return {"content-disposition": content_disposition(file_name), "x-content-type-options": "nosniff",
-            "cache-control": "private, no-store"}
-
 
 def fill_params(query: Any) -> tuple[dict[str, str], list[str]]:
     """The kind's parameters (every query parameter but ``template_id`` and ``columns``) and the columns
@@ -122,15 +96,10 @@ def fill_params(query: Any) -> tuple[dict[str, str], list[str]]:
 def fill_to_stream(principal: Principal, deps: SalesDeps, engine: ReportTemplateEngine,
                    cmd: FillReportTemplateCommand) -> Stream:
     """Fill into a temporary folder and stream it (the folder goes once streamed)."""
-    folder = Path(tempfile.mkdtemp(prefix="dps-filled-"))
-    try:
-        filled = FillReportTemplate(deps, engine)(principal, cmd, folder / "filled.xlsx")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    filled, path = written(lambda path: FillReportTemplate(deps, engine)(principal, cmd, path), "filled.xlsx",
+                           prefix="dps-filled-")
     name = filled_file_name(filled.template, deps.clock.now().astimezone(ZoneInfo(principal.time_zone)))
-    headers = download_headers(name) | {"content-length": str(filled.path.stat().st_size)}
-    return Stream(stream_and_remove(filled.path, folder), media_type=XLSX, headers=headers)
+    return file_stream(path, name, XLSX)
 
 
 @post("/report-templates", summary="Upload an Excel template (multipart: file, name, kind); 422 lists "
@@ -160,7 +129,7 @@ def list_report_templates_handler(principal: Principal, sales_deps: SalesDeps) -
 def download_report_template_handler(principal: Principal, sales_deps: SalesDeps, template_id: UUID) -> Stream:
     download = DownloadReportTemplate(sales_deps)(principal, template_id)
     t = download.template
-    return Stream(stream_file(download.stream), media_type=XLSX,
+    return Stream(stream_chunks(download.stream), media_type=XLSX,
                   headers=download_headers(t.file_name) | {"content-length": str(t.size_bytes)})
 
 

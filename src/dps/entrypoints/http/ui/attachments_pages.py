@@ -9,8 +9,6 @@ their posts are refused (403)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import BinaryIO
 from uuid import UUID
 
 from litestar import get, post
@@ -27,7 +25,8 @@ from dps.application.sales.collaboration.attachments import (
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.api.record_people import RESOURCES, UPLOAD_REQUEST_CEILING, content_disposition
+from dps.entrypoints.http.api.record_people import RESOURCES, UPLOAD_REQUEST_CEILING
+from dps.entrypoints.http.downloads import content_disposition, stream_chunks
 from dps.entrypoints.http.ui.forms import FormBody, MultipartBody
 from dps.entrypoints.http.ui.query_form import FieldReader
 from dps.entrypoints.http.ui.records import not_found_page, record_id
@@ -36,7 +35,6 @@ ERROR_PARAM = "attachment_error"
 TOO_LARGE, NO_FILE, REFUSED = "too_large", "no_file", "refused"
 ERROR_CODES = (TOO_LARGE, NO_FILE, REFUSED)
 """What the card can say about a failed upload (message keys ``collab.upload_error.<code>``)."""
-CHUNK = 64 * 1024
 
 
 def _back(kind: str, record: UUID, error: str | None = None) -> Redirect:
@@ -81,14 +79,6 @@ def upload_route(kind: str) -> HTTPRouteHandler:
     return attachment_upload
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    try:
-        while chunk := stream.read(CHUNK):
-            yield chunk
-    finally:
-        stream.close()
-
-
 @get("/attachments/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def attachment_download(principal: Principal, raw_id: str, sales_deps: SalesDeps) -> Stream:
     """The file, always downloaded (never shown as a page); 404 unless its record is visible."""
@@ -96,7 +86,7 @@ def attachment_download(principal: Principal, raw_id: str, sales_deps: SalesDeps
         download = DownloadAttachment(sales_deps)(principal, record_id("attachment", raw_id))
     a = download.attachment
     return Stream(
-        _chunks(download.stream), media_type=a.content_type,
+        stream_chunks(download.stream), media_type=a.content_type,
         headers={
             "content-disposition": content_disposition(a.file_name),
             "content-length": str(a.size_bytes),

@@ -26,7 +26,8 @@ from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Conflict, Forbidden, Invalid
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.api.record_people import UPLOAD_REQUEST_CEILING
-from dps.entrypoints.http.api.report_templates import XLSX, download_headers, fill_to_stream, stream_file
+from dps.entrypoints.http.api.report_templates import XLSX, fill_to_stream
+from dps.entrypoints.http.downloads import download_headers, stream_chunks
 from dps.entrypoints.http.ui.forms import FormBody, MultipartBody
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.records import not_found_page, record_id
@@ -95,7 +96,7 @@ def report_template_file(principal: Principal, raw_id: str, sales_deps: SalesDep
     with not_found_page():
         download = DownloadReportTemplate(sales_deps)(principal, record_id("report_template", raw_id))
     t = download.template
-    return Stream(stream_file(download.stream), media_type=XLSX,
+    return Stream(stream_chunks(download.stream), media_type=XLSX,
                   headers=download_headers(t.file_name) | {"content-length": str(t.size_bytes)})
 
 

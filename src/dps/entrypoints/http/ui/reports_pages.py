@@ -11,12 +11,9 @@ saved definition it came from). The kind runs through the user's visibility and 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +31,7 @@ from dps.application.reports.tables import Cell, CellKind, ReportTable, left_out
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.api.record_people import content_disposition
+from dps.entrypoints.http.downloads import file_stream, safe_file_stem, written
 from dps.entrypoints.http.ui.code_choices import Option, code_lists_by_key, code_options, is_english
 from dps.entrypoints.http.ui.pages import page
 
@@ -45,7 +42,6 @@ LIST_PAGES = {"activities": "/activities", "opportunities": "/opportunities", "a
 """Drill-down resources that have a list screen taking the drill's filters (others are not linked)."""
 LOOKUPS = {"account": "accounts", "campaign": "campaigns", "user": "users", "product": "products"}
 """`ParamSpec.record` -> the type-ahead lookup of `lookups.py` (others are plain id fields)."""
-CHUNK = 64 * 1024
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "csv": "text/csv; charset=utf-8"}
 YES_NO: tuple[Option, ...] = (("true", "はい Yes"), ("false", "いいえ No"))
@@ -345,24 +341,6 @@ def report_run(
                      list_code_lists)
 
 
-def _stream(path: Path, download_name: str, media_type: str) -> Stream:
-    """The file in chunks, its directory removed once sent (or abandoned)."""
-    size = path.stat().st_size
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            with path.open("rb") as f:
-                while chunk := f.read(CHUNK):
-                    yield chunk
-        finally:
-            shutil.rmtree(path.parent, ignore_errors=True)
-
-    return Stream(chunks(), media_type=media_type, headers={
-        "content-disposition": content_disposition(download_name), "content-length": str(size),
-        "x-content-type-options": "nosniff", "cache-control": "private, no-store",
-    })
-
-
 @get("/reports/run/{name:str}/download", include_in_schema=False, sync_to_thread=True)
 def report_download(
     request: Request[Any, Any, Any], principal: Principal, name: str, sales_deps: SalesDeps,
@@ -377,19 +355,14 @@ def report_download(
         return _run_page(request, principal, kind, run, list_organizations, list_code_lists,
                          {"format": f"{' / '.join(FORMATS)} のいずれか / one of {', '.join(FORMATS)}"})
     known = run.known_columns([c.key for c in kind.columns(principal)])
-    directory = Path(tempfile.mkdtemp(prefix="dps-report-"))
-    path = directory / f"report.{file_format}"
     try:
-        table = write_report(principal, kind, known.params, path, file_format, known.columns)
+        table, path = written(lambda path: write_report(principal, kind, known.params, path, file_format,
+                                                        known.columns), f"report.{file_format}")
     except Invalid as e:
-        shutil.rmtree(directory, ignore_errors=True)
         return _run_page(request, principal, kind, run, list_organizations, list_code_lists, e.errors)
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    title = table.title.split(" ")[0] or kind.name
+    title = safe_file_stem(table.title.split(" ")[0], kind.name)
     stamp = sales_deps.clock.now().strftime("%Y%m%d")
-    return _stream(path, f"{title}_{stamp}.{file_format}", MEDIA_TYPES[file_format])
+    return file_stream(path, f"{title}_{stamp}.{file_format}", MEDIA_TYPES[file_format])
 
 
 ROUTES = (reports_menu, report_download, report_run)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -35,7 +35,8 @@ from dps.application.transfer.kinds import KINDS
 from dps.application.transfer.ports import UnreadableFile
 from dps.application.transfer.schema import ImportMode
 from dps.domain.shared.principal import Principal
-from dps.entrypoints.http.api.record_people import UPLOAD_REQUEST_CEILING, content_disposition
+from dps.entrypoints.http.api.record_people import UPLOAD_REQUEST_CEILING
+from dps.entrypoints.http.downloads import file_stream
 from dps.entrypoints.http.ui.forms import MultipartBody
 from dps.entrypoints.http.ui.messages import Labels
 from dps.entrypoints.http.ui.pages import page
@@ -266,24 +267,7 @@ def transfer_result(request: Request[Any, Any, Any], principal: Principal, raw_i
 
 
 def _stream(path: Path, download_name: str, media_type: str, *, remove: bool) -> Stream:
-    size = path.stat().st_size
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            with path.open("rb") as f:
-                while chunk := f.read(CHUNK):
-                    yield chunk
-        finally:
-            if remove:
-                shutil.rmtree(path.parent, ignore_errors=True)
-
-    return Stream(chunks(), media_type=media_type, headers={
-        "content-disposition": content_disposition(download_name),
-        "content-length": str(size),
-        "x-content-type-options": "nosniff",
-        "content-security-policy": "default-src 'none'; sandbox",
-        "cache-control": "private, no-store",
-    })
+    return file_stream(path, download_name, media_type, remove_dir=remove, sandbox=True)
 
 
 @get("/transfer/results/{raw_id:str}/errors", include_in_schema=False, sync_to_thread=True)
