@@ -16,7 +16,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
   touch "$stamp"
 fi
-# Debian packages (chromium for the UI tests, ...): only `make test` needs them.
+# Debian packages (scripts/debian-packages.txt: chromium for the UI tests, tesseract-ocr + jpn/jpn_vert/eng/osd
+# data for `dps cards read`, ...): `make test` installs them; run `scripts/setup.sh --with-test-tools` as root
+# on a machine that reads business cards.
 if [ "${1:-}" = "--with-test-tools" ] && [ -f scripts/debian-packages.txt ]; then
   missing=()
   while read -r pkg; do

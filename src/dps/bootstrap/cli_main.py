@@ -13,10 +13,15 @@ import attrs
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from dps.adapters.excel.report_writer import ReportFiles
+from dps.adapters.ocr.tesseract import TesseractOcr
+from dps.adapters.registry.offline import OfflineRegistry
 from dps.application.auth.tokens import IssueApiTokenForUser
+from dps.application.cards.imports import CardImportDeps
+from dps.application.cards.reading import ReadBusinessCard
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.registry.ports import CorporateRegistry
 from dps.application.reports.ports import ReportFileWriter
 from dps.application.reports.templates.ports import ReportTemplateEngine
 from dps.application.sales.deps import SalesDeps
@@ -108,9 +113,24 @@ class ContainerServices:
     def report_files(self) -> ReportFileWriter:
         return ReportFiles()
 
+    def read_business_card(self) -> ReadBusinessCard:
+        return ReadBusinessCard(TesseractOcr(), max_bytes=self._settings.max_upload_bytes)
+
     def report_template_engine(self) -> ReportTemplateEngine:
         engine: ReportTemplateEngine = self.container.report_template_engine()
         return engine
+
+    def corporate_registry(self) -> CorporateRegistry:
+        # RegistryChain.source is a read-only property; the port declares a plain attribute
+        registry: CorporateRegistry = self.container.corporate_registry()
+        return registry
+
+    def card_import_deps(self) -> CardImportDeps:
+        deps: CardImportDeps = self.container.card_import_deps()
+        return deps
+
+    def offline_registry(self) -> OfflineRegistry:
+        return OfflineRegistry(self.container.engine())
 
     def seed_demo(self) -> SeedDemo:
         return runtime.seed_demo(self.container)

@@ -51,6 +51,8 @@ from dps.application.sales.deps import SalesDeps
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
 from dps.application.transfer.exports import ExportRecords, ExportTemplate
 from dps.application.transfer.imports import ImportRecords, TransferDeps
+from dps.bootstrap.card_imports import build_card_import_deps
+from dps.bootstrap.registry import build_corporate_registry
 from dps.bootstrap.settings import Settings
 
 
@@ -89,6 +91,11 @@ class Container(containers.DeclarativeContainer):
         max_upload_bytes=settings.provided.max_upload_bytes,
     )
     """Every sales use case is built from this bundle: `CreateAccount(container.sales_deps())`."""
+    corporate_registry = providers.Singleton(build_corporate_registry, settings=settings, engine=engine)
+    """The 法人番号 registry (CorporateRegistry): the sources of DPS_REGISTRY_ORDER asked in turn."""
+    card_import_deps = providers.Singleton(build_card_import_deps, settings=settings, sales=sales_deps,
+                                           registry=corporate_registry)
+    """Bulk card registration (名刺一括登録): `StageCards(container.card_import_deps())` and friends."""
 
     # transfer (Excel / CSV import and export)
     transfer_files = providers.Singleton(TransferFiles)

@@ -42,6 +42,16 @@ class Settings:
     """DPS_FILES_DIR: where attachment bytes are kept (default <data_dir>/files)."""
     clamd_address: str = ""
     """DPS_CLAMD_ADDRESS: ClamAV daemon to scan uploads with, 'host:port' or a unix socket path; empty = no scan."""
+    registry_order: tuple[str, ...] = ("offline", "nta", "gbizinfo")
+    """DPS_REGISTRY_ORDER: corporate registry sources asked in turn (offline, nta, gbizinfo), comma-separated."""
+    nta_app_id: str = ""
+    """DPS_NTA_APP_ID: the NTA 法人番号システム Web-API application id; empty leaves the NTA out."""
+    nta_base_url: str = "https://api.houjin-bangou.nta.go.jp/4"
+    """DPS_NTA_BASE_URL: the NTA Web-API (Ver.4) base URL."""
+    gbizinfo_token: str = ""
+    """DPS_GBIZINFO_TOKEN: the gBizINFO API token; empty leaves gBizINFO out."""
+    gbizinfo_base_url: str = "https://info.gbiz.go.jp/hojin"
+    """DPS_GBIZINFO_BASE_URL: the gBizINFO REST API base URL."""
 
     @property
     def attachments_dir(self) -> Path:
@@ -79,7 +89,38 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=_int(env, "DPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         files_dir=Path(env["DPS_FILES_DIR"]).resolve() if env.get("DPS_FILES_DIR") else None,
         clamd_address=env.get("DPS_CLAMD_ADDRESS", ""),
+        registry_order=_registry_order(env.get("DPS_REGISTRY_ORDER", "")),
+        nta_app_id=env.get("DPS_NTA_APP_ID", "").strip(),
+        nta_base_url=_base_url(env, "DPS_NTA_BASE_URL", "https://api.houjin-bangou.nta.go.jp/4"),
+        gbizinfo_token=env.get("DPS_GBIZINFO_TOKEN", "").strip(),
+        gbizinfo_base_url=_base_url(env, "DPS_GBIZINFO_BASE_URL", "https://info.gbiz.go.jp/hojin"),
     )
+
+
+REGISTRY_SOURCES = ("offline", "nta", "gbizinfo")
+"""The corporate registry sources DPS_REGISTRY_ORDER may name (the values of `RegistrySource`)."""
+
+
+def _registry_order(raw: str) -> tuple[str, ...]:
+    """The sources in the order given (blank: offline, nta, gbizinfo); an unknown or repeated name is an error."""
+    names = tuple(n.strip().lower() for n in raw.split(",") if n.strip())
+    if not names:
+        return REGISTRY_SOURCES
+    for name in names:
+        if name not in REGISTRY_SOURCES:
+            raise SettingsError(
+                f"DPS_REGISTRY_ORDER names an unknown registry source {name!r} (known: {', '.join(REGISTRY_SOURCES)})")
+    if len(set(names)) != len(names):
+        raise SettingsError(f"DPS_REGISTRY_ORDER names a source twice: {raw!r}")
+    return names
+
+
+def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
+    """An http(s) URL without its trailing slash."""
+    url = (env.get(name) or default).strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+        raise SettingsError(f"{name} must be an http:// or https:// URL, got {url!r}")
+    return url
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -16,6 +16,7 @@ from dps.adapters.db.repositories.auth import (
     SqlSessionRepository,
     token_of,
 )
+from dps.adapters.db.repositories.cards.card_imports import SqlCardImportRepository
 from dps.adapters.db.repositories.catalog import SqlCodeListRepository, SqlCustomFieldRepository
 from dps.adapters.db.repositories.companies import SqlCompanyRepository, SqlPositionRepository
 from dps.adapters.db.repositories.groups import SqlGroupMembershipRepository, SqlPublicGroupRepository
@@ -323,6 +324,11 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     @property
     def report_templates(self) -> SqlReportTemplateRepository:
         return self._repo(SqlReportTemplateRepository)
+
+    # [card-imports]
+    @property
+    def card_imports(self) -> SqlCardImportRepository:
+        return self._repo(SqlCardImportRepository)
 
 
 class SqlTenancyUnitOfWork(_Transaction, TenancyUnitOfWork):

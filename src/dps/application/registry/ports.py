@@ -10,7 +10,7 @@ import enum
 from abc import abstractmethod
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from attrs import frozen
 
@@ -70,8 +70,14 @@ class RegistryUnavailable(ApplicationError):
         self.reason = reason
 
 
+@runtime_checkable
 class CorporateRegistry(Protocol):
-    source: RegistrySource
+    """Runtime-checkable: litestar checks the instance it injects into handlers against this type."""
+
+    @property
+    def source(self) -> RegistrySource:
+        """Which registry answers (a chain: its first source)."""
+        ...
 
     @abstractmethod
     def by_numbers(self, numbers: Sequence[str]) -> Sequence[CorporateRecord]:

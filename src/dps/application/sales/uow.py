@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from dps.application.cards.import_ports import CardImportRepository
 from dps.application.catalog.ports import CatalogUnitOfWork
 from dps.application.directory.ports import DirectoryUnitOfWork
 from dps.application.reports.definitions.ports import ReportDefinitionRepository
@@ -92,3 +93,6 @@ class SalesUnitOfWork(DirectoryUnitOfWork, CatalogUnitOfWork, Protocol):
     # [templates]
     @property
     def report_templates(self) -> ReportTemplateRepository: ...
+    # [card-imports]
+    @property
+    def card_imports(self) -> CardImportRepository: ...

@@ -8,11 +8,13 @@ import click
 import structlog
 
 from dps.entrypoints.cli.budgets import budget
+from dps.entrypoints.cli.cards import cards
 from dps.entrypoints.cli.context import state
 from dps.entrypoints.cli.db import db
 from dps.entrypoints.cli.demo import demo
 from dps.entrypoints.cli.errors import DpsGroup
 from dps.entrypoints.cli.org import org
+from dps.entrypoints.cli.registry import registry
 from dps.entrypoints.cli.reports import report
 from dps.entrypoints.cli.serve import serve
 from dps.entrypoints.cli.tenants import tenant
@@ -39,5 +41,5 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.with_resource(structlog.contextvars.bound_contextvars(request_id=f"cli-{uuid.uuid4().hex[:16]}"))
 
 
-for command in (serve, db, demo, tenant, user, org, budget, import_, export, export_template, report):
+for command in (serve, db, demo, tenant, user, org, budget, import_, export, export_template, report, cards, registry):
     cli.add_command(command)

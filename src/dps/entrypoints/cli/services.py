@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from dps.application.auth.tokens import IssueApiTokenForUser
+from dps.application.cards.imports import CardImportDeps
+from dps.application.cards.reading import ReadBusinessCard
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure
 from dps.application.directory.users import AddUser, DeactivateUser, ListUsers, SetUserPassword
+from dps.application.registry.loading import OfflineRegistryPort
+from dps.application.registry.ports import CorporateRegistry
 from dps.application.reports.ports import ReportFileWriter
 from dps.application.reports.templates.ports import ReportTemplateEngine
 from dps.application.sales.deps import SalesDeps
@@ -70,8 +74,24 @@ class Services(Protocol):
         """Writes report tables as CSV / xlsx files (`dps report run`)."""
         ...
 
+    def read_business_card(self) -> ReadBusinessCard:
+        """Reads business-card images with the configured OCR engine (`dps cards read`); no database."""
+        ...
+
     def report_template_engine(self) -> ReportTemplateEngine:
         """Checks and fills users' Excel templates (`dps report template`)."""
+        ...
+
+    def corporate_registry(self) -> CorporateRegistry:
+        """The 法人番号 registry: the sources of DPS_REGISTRY_ORDER asked in turn."""
+        ...
+
+    def card_import_deps(self) -> CardImportDeps:
+        """The bundle of the bulk card import (`dps cards import`): OCR, images, PDF pages, registry."""
+        ...
+
+    def offline_registry(self) -> OfflineRegistryPort:
+        """The local copy of the NTA data alone, to load, update and search (`dps registry`)."""
         ...
 
     # -- schema

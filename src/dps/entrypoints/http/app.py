@@ -28,6 +28,7 @@ from dps.entrypoints.http.api import (
     activities,
     budgets,
     campaigns,
+    card_imports,
     catalog,
     collaboration,
     directory,
@@ -39,6 +40,7 @@ from dps.entrypoints.http.api import (
     persons,
     products,
     record_people,
+    registry,
     report_definitions,
     report_templates,
     reports,
@@ -65,6 +67,7 @@ from dps.entrypoints.http.ui import (
     attachments_pages,
     budgets_pages,
     campaigns_pages,
+    card_import_pages,
     home,
     lead_follow_up_pages,
     leads_pages,
@@ -77,6 +80,7 @@ from dps.entrypoints.http.ui import (
     opportunity_forms_pages,
     persons_pages,
     record_cards_pages,
+    registry_pages,
     report_definitions_pages,
     report_templates_pages,
     reports_pages,
@@ -105,11 +109,13 @@ def csrf_config(settings: HttpSettings) -> CSRFConfig:
 
 SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
-    record_people, sales_results, reports,
+    record_people, sales_results, reports, registry,
     # [definitions]
     report_definitions,
     # [templates]
     report_templates,
+    # [card-imports]
+    card_imports,
 )
 """Modules whose `ROUTES` are mounted under /api/v1 beside the directory handlers."""
 
@@ -136,12 +142,15 @@ UI_PAGES = (
     accounts_pages, persons_pages, opportunity_forms_pages, opportunities_pages, activity_forms_pages,
     activities_pages, lead_follow_up_pages, leads_pages, campaigns_pages, budgets_pages, notifications_pages,
     search_pages, mobile_pages, mobile_records_pages, lookups, attachments_pages, record_cards_pages, transfer_pages,
+    registry_pages,
     # [ui]
     reports_pages,
     # [definitions]
     report_definitions_pages,
     # [templates]
     report_templates_pages,
+    # [card-imports]
+    card_import_pages,
 )
 """Modules whose `ROUTES` are the UI's pages (each screen family in its own module)."""
 

@@ -55,6 +55,8 @@ PROVIDERS = (
     "import_records", "export_records", "export_template", "transfer_work_dir",
     "report_template_engine",
     "write_report",
+    "corporate_registry",
+    "card_import_deps",
 )
 """Container providers handlers may ask for by name (use cases, and the readiness probe)."""
 

@@ -10,6 +10,7 @@
 | LoginRequired (pages)                     | 303    | to /login?next=…                             |
 | CSRF rejection                            | 403    | security log ``csrf.rejected``               |
 | database unreachable                      | 503    | system log with the traceback                |
+| RegistryUnavailable                       | 503    | ``reason`` and ``source`` of the registry    |
 | anything else                             | 500    | system log with the traceback                |
 
 A page whose handler declares ``opt={"form_template": ...}`` is rendered again with the
@@ -28,6 +29,7 @@ from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 from litestar.utils.scope.state import ScopeState
 
+from dps.application.registry.ports import RegistryUnavailable
 from dps.application.shared.errors import (
     ApplicationError,
     Conflict,
@@ -113,6 +115,9 @@ def _typed_values(request: Request[Any, Any, Any]) -> dict[str, str]:
 def application_error(request: Request[Any, Any, Any], exc: ApplicationError) -> Response[Any]:
     if isinstance(exc, ServiceUnavailable):
         return unexpected_error(request, exc)
+    if isinstance(exc, RegistryUnavailable):  # 503 with why, so a client can fall back to typing
+        return _respond(request, 503, exc.message, {"reason": exc.reason, "source": exc.source.value},
+                        {"retry-after": "30"})
     status = next((code for cls, code in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}

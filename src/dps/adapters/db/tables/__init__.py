@@ -2,10 +2,12 @@
 
 from dps.adapters.db.tables import (
     auth,
+    card_imports,
     catalog,
     collaboration,
     directory,
     records,
+    registry,
     reports,
     sales_accounts,
     sales_activities,
@@ -18,6 +20,7 @@ from dps.adapters.db.tables import (
 )
 
 __all__ = [
-    "auth", "catalog", "collaboration", "directory", "records", "reports", "sales_accounts", "sales_activities",
-    "sales_budgets", "sales_campaigns", "sales_opportunities", "sales_results", "search_indexes", "tenancy",
+    "auth", "card_imports", "catalog", "collaboration", "directory", "records", "registry", "reports",
+    "sales_accounts", "sales_activities", "sales_budgets", "sales_campaigns", "sales_opportunities", "sales_results",
+    "search_indexes", "tenancy",
 ]

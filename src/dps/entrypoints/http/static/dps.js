@@ -7,7 +7,9 @@
    - [data-rows]          tables of repeated rows: [data-add-row] clones the <template>, [data-remove-row] drops one
    - [data-select-all]    checks every row checkbox of its table (bulk actions)
    - [data-restriction]   shows the allow-list only when 非公開 is checked
-   - [data-confirm]       on a form or its submit button: asks before sending (the CSP forbids inline handlers) */
+   - [data-confirm]       on a form or its submit button: asks before sending (the CSP forbids inline handlers)
+   - [data-check-for]     checks the 法人番号 typed in the input it names (13 digits, check digit) as the user types
+   - [data-registry-fill] 「登録情報から入力」: looks the 法人番号 or name up (/lookup/registry) and fills the form */
 (function () {
   "use strict";
 
@@ -187,6 +189,96 @@
     check.addEventListener("change", sync); sync();
   }
 
+  /* 法人番号: full-width digits, hyphens, blanks and an invoice "T" folded away (domain/registry). */
+  function corporateDigits(raw) {
+    var text = (raw || "").normalize("NFKC").replace(/[\s\-\u2010\uff0d\u30fc]/g, "");
+    return /^[Tt]/.test(text) ? text.slice(1) : text;
+  }
+
+  /* The check digit: 9 - (the 12 base digits weighted 1,2,1,2... from the right, summed) mod 9 (§1.9). */
+  function corporateCheckDigit(base12) {
+    var total = 0;
+    for (var n = 1; n <= 12; n++) { total += Number(base12.charAt(12 - n)) * (n % 2 ? 1 : 2); }
+    return 9 - total % 9;
+  }
+
+  /* [data-check-for]: the message under a 法人番号 input, checked as the user types. */
+  function corporateNumberCheck(message) {
+    var input = document.getElementById(message.getAttribute("data-check-for"));
+    if (!input) { return; }
+    var show = function (text) { message.textContent = text; message.hidden = !text; };
+    var check = function (finished) {
+      var digits = corporateDigits(input.value);
+      if (!digits) { show(""); return; }
+      if (!/^[0-9]+$/.test(digits) || digits.length > 13 || (finished && digits.length < 13)) {
+        show(message.getAttribute("data-msg-digits")); return;
+      }
+      if (digits.length < 13) { show(""); return; }
+      var expected = corporateCheckDigit(digits.slice(1));
+      show(Number(digits.charAt(0)) === expected ? "" : message.getAttribute("data-msg-check") + " (" + expected + ")");
+    };
+    input.addEventListener("input", function () { check(false); });
+    input.addEventListener("change", function () { check(true); });
+  }
+
+  /* [data-registry-fill]: looks the typed 法人番号 (else the name) up in the registry and fills the form
+     with the picked corporation. */
+  function registryFill(box) {
+    var form = box.closest("form");
+    var button = box.querySelector("[data-registry-search]");
+    var list = box.querySelector(".registry-candidates");
+    var note = box.querySelector(".registry-message");
+    if (!form || !button || !list || !note) { return; }
+    var say = function (text) { note.textContent = text || ""; note.hidden = !text; };
+    var field = function (key) { return form.elements[key] || form.elements["cf." + key] || null; };
+    function fill(item) {
+      Object.keys(item.values || {}).forEach(function (key) {
+        var input = field(key);
+        if (input && item.values[key]) {
+          input.value = item.values[key];
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+      list.hidden = true;
+    }
+    function show(items) {
+      list.innerHTML = "";
+      say(items.length ? "" : box.getAttribute("data-msg-none"));
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option"); li.tabIndex = 0;
+        li.setAttribute("data-number", item.corporate_number);
+        li.textContent = item.label + " ";
+        var small = document.createElement("small"); small.textContent = item.detail || "";
+        li.appendChild(small);
+        li.addEventListener("click", function () { fill(item); });
+        li.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); fill(item); } });
+        list.appendChild(li);
+      });
+      list.hidden = !items.length;
+    }
+    button.addEventListener("click", function () {
+      var number = corporateDigits(field("corporate_number") ? field("corporate_number").value : "");
+      var name = field("name") ? field("name").value.trim() : "";
+      if (!number && name.length < 2) { say(box.getAttribute("data-msg-need")); return; }
+      var url = new URL(box.getAttribute("data-registry-fill"), window.location.href);
+      url.searchParams.set(number ? "number" : "name", number || name);
+      button.disabled = true;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          return r.json().then(function (body) {
+            if (r.ok) { show(body); return; }
+            list.hidden = true;
+            if (r.status === 503) { say(box.getAttribute("data-msg-unavailable")); return; }
+            var errors = body && body.errors ? Object.keys(body.errors).map(function (k) { return body.errors[k]; }) : [];
+            say(errors.join(" ") || box.getAttribute("data-msg-unavailable"));
+          });
+        })
+        .catch(function () { list.hidden = true; say(box.getAttribute("data-msg-unavailable")); })
+        .finally(function () { button.disabled = false; });
+    });
+  }
+
   function each(root, selector, fn) {
     if (root.matches && root.matches(selector)) { fn(root); }
     root.querySelectorAll(selector).forEach(fn);
@@ -199,6 +291,8 @@
     each(root, "[data-rows]", rows);
     each(root, "[data-select-all]", selectAll);
     each(root, "[data-restriction]", restriction);
+    each(root, "[data-check-for]", corporateNumberCheck);
+    each(root, "[data-registry-fill]", registryFill);
   }
 
   document.addEventListener("submit", function (e) {

@@ -33,7 +33,7 @@ SALES_NAV = (
     NavItem("nav.accounts", "/accounts"), NavItem("nav.persons", "/persons"),
     NavItem("nav.opportunities", "/opportunities"), NavItem("nav.activities", "/activities"),
     NavItem("nav.leads", "/leads"), NavItem("nav.campaigns", "/campaigns"), NavItem("nav.budgets", "/budgets"),
-    NavItem("nav.reports", "/reports"), NavItem("nav.cards", None), NavItem("nav.maintenance", None),
+    NavItem("nav.reports", "/reports"), NavItem("nav.cards", "/cards/import"), NavItem("nav.maintenance", None),
 )
 COLLABORATION_NAV = (NavItem("nav.notifications", "/notifications"),)
 ADMIN_NAV = (NavItem("transfer.nav", "/transfer"),)
@@ -84,7 +84,8 @@ def page(
         context={
             "user": user,
             "license_label": license_label(user) if user else "",
-            "sales_nav": SALES_NAV,
+            "sales_nav": SALES_NAV if user and user.can_write_records else tuple(
+                item for item in SALES_NAV if item.key != "nav.cards"),  # light users register no cards
             "collaboration_nav": COLLABORATION_NAV,
             "admin_nav": ADMIN_NAV if user and user.can_write_records else (),
             "is_current": is_current,

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 FAMILIES = (
     "common", "accounts", "persons", "opportunities", "activities", "leads", "campaigns", "budgets", "portal",
     "mobile", "collaboration", "transfer", "reports", "report_templates", "report_definitions",
+    "registry", "card_imports",
 )
 """Modules of this package holding a ``MESSAGES: dict[str, tuple[str, str]]`` (key -> (ja, en))."""
 

@@ -1,0 +1,1 @@
+"""SQL stores of the business-card import (S9)."""

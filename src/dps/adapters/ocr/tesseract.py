@@ -1,0 +1,291 @@
+"""The local OCR engine: Debian's Tesseract 5 (jpn, jpn_vert, eng, osd data) run as a subprocess.
+
+How a card is read (docs/adr/0016-card-ocr.md):
+
+1. `preprocess.decode` + `preprocess.prepare`: EXIF orientation, grayscale, crop the card out of a
+   photo, flatten the lighting, deskew, contrast, resize to ~1,600 px.
+2. A landscape card is read with `-l jpn --psm 3`; its mostly-Latin lines (email, URL, phones,
+   English) are read again with `-l eng --psm 6` in one call on a strip of their crops, and the biggest
+   Japanese line (the name) again alone with `--psm 7`, at its size and scaled to ~48 px; the most
+   confident reading of each wins.
+3. A portrait card is read as vertical text: columns printed much bigger than the rest (the name) are
+   shrunk in place, `-l jpn_vert --psm 5` reads the columns, and the bottom of the card is read
+   horizontally for the email and URL that vertical cards print across; the lines that supply fields
+   the vertical read lacks are appended.
+4. When a read is poor (fewer than `good_enough` fields), the card is turned by what `--psm 0` (osd)
+   says, or by 180° when osd sees nothing, and read again; an upright landscape card that stays poor
+   is also read as sparse text (`--psm 11`). The best read (fields recognised, then confidence) wins.
+
+Lines come from Tesseract's TSV output, so each carries its glyph height (the name is the biggest
+print) and mean confidence. Every call has a timeout; a missing binary or language pack is
+`OcrUnavailable`, bytes that are no image are `UnreadableImage`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from collections.abc import Sequence
+
+from attrs import frozen
+from PIL import Image
+
+from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare, shrink_big_columns, to_png
+from dps.application.cards.ports import OcrResult, OcrUnavailable
+from dps.domain.cards import CardFields, CardLine, parse_card
+
+_ASCII = re.compile(r"[\x21-\x7e]")
+
+
+@frozen
+class _Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+
+
+@frozen
+class _Read:
+    lines: tuple[CardLine, ...]
+    how: str
+
+    @property
+    def fields(self) -> CardFields:
+        return parse_card(self.lines)
+
+    @property
+    def confidence(self) -> float:
+        confs = [line.confidence for line in self.lines if line.confidence >= 0]
+        return statistics.fmean(confs) if confs else 0.0
+
+    def score(self) -> float:
+        return self.fields.filled() + self.confidence / 100
+
+
+class TesseractOcr:
+    """`OcrEngine` on the `tesseract` command line."""
+
+    def __init__(self, *, binary: str = "tesseract", timeout: float = 30.0, language: str = "jpn",
+                 latin_language: str = "eng",
+                 vertical_language: str = "jpn_vert", threads: int | None = 1,
+                 options: PrepareOptions | None = None, good_enough: int = 7) -> None:
+        self.binary = binary
+        self.timeout = timeout
+        self.language = language
+        self.latin_language = latin_language
+        self.vertical_language = vertical_language
+        self.threads = threads
+        self.options = options or PrepareOptions()
+        self.good_enough = good_enough
+        self.name_height = 48
+        """The name line is also read scaled to this height (px): big bold print is read better smaller."""
+        """A read with at least this many fields is kept without asking for the orientation."""
+
+    # -- the port
+    def read(self, image: bytes) -> OcrResult:
+        prepared = prepare(decode(image), self.options)
+        best = self._read_upright(prepared)
+        if best.fields.filled() < self.good_enough:
+            # osd knows sideways cards; on an upside-down card (osd often says 0 there) try the half turn
+            rotate = self.orientation(prepared) or 180
+            turned = prepared.rotate(-rotate, expand=True, fillcolor=255)
+            again = self._read_upright(turned)
+            if again.score() > best.score():
+                best = _Read(again.lines, f"{again.how}, turned {rotate}°")
+            elif prepared.width >= prepared.height and best.fields.filled() < self.good_enough:
+                # upright but poor: the page layout analysis may have skipped a block; read sparse text
+                sparse = _Read(self._lines(to_png(prepared), self.language, 11), f"{self.language} psm 11")
+                if sparse.score() > best.score():
+                    best = sparse
+        warnings = () if best.lines else ("文字が見つかりません / no text found on the image",)
+        return OcrResult(best.lines, engine=f"tesseract {best.how}", warnings=warnings)
+
+    def _read_upright(self, img: Image.Image) -> _Read:
+        if img.height > img.width * 1.15:
+            columns = to_png(shrink_big_columns(img))
+            vertical = _Read(self._lines(columns, self.vertical_language, 5, vertical=True),
+                             f"{self.vertical_language} psm 5")
+            # vertical cards print email and URL horizontally, usually along the bottom
+            bottom = to_png(img.crop((0, int(img.height * 0.7), img.width, img.height)))
+            horizontal = _Read(self._lines(bottom, self.language, 11), f"{self.language} psm 11 (bottom)")
+            return _merge(vertical, horizontal)
+        tsv = self._run(to_png(img), ["-l", self.language, "--psm", "3", "-c", "preserve_interword_spaces=1", "tsv"])
+        boxed = _boxed_lines(tsv, vertical=False)
+        if self.latin_language:
+            boxed = self._reread_latin(img, boxed)
+        boxed = self._reread_biggest(img, boxed)
+        how = f"{self.language} psm 3 (+ {self.latin_language} for Latin lines, psm 7 for the name)"
+        return _Read(tuple(line for line, _ in boxed), how)
+
+    def _reread_biggest(self, img: Image.Image, boxed: list[tuple[CardLine, Box]]) -> list[tuple[CardLine, Box]]:
+        """Read the biggest Japanese line (the name) again on its own (`--psm 7`): in the page it often
+        loses or swaps its first glyph. The better-confidence reading wins."""
+        japanese = [n for n, (line, _) in enumerate(boxed) if not _mostly_latin(line.text) and line.height > 0]
+        if not japanese:
+            return boxed
+        n = max(japanese, key=lambda i: boxed[i][0].height)
+        old, (left, top, right, bottom) = boxed[n]
+        pad = (bottom - top) // 3
+        crop = img.crop((max(0, left - 4 * pad), max(0, top - pad), min(img.width, right + 4 * pad),
+                         min(img.height, bottom + pad)))
+        best = old
+        scale = self.name_height / max(1, bottom - top)
+        crops = [crop] if scale > 0.8 else [crop, crop.resize((max(1, int(crop.width * scale)),
+                                                              max(1, int(crop.height * scale))),
+                                                             Image.Resampling.LANCZOS)]
+        for candidate in crops:
+            again = _lines_from_tsv(self._run(to_png(candidate), ["-l", self.language, "--psm", "7", "tsv"]),
+                                    vertical=False)
+            if len(again) == 1 and again[0].confidence > best.confidence:
+                best = CardLine(again[0].text, height=old.height, confidence=again[0].confidence)
+        if best is old:
+            return boxed
+        out = list(boxed)
+        out[n] = (best, boxed[n][1])
+        return out
+
+    def _reread_latin(self, img: Image.Image, boxed: list[tuple[CardLine, Box]]) -> list[tuple[CardLine, Box]]:
+        """Read the mostly-Latin lines (email, URL, phones, English) again with the English model, in one call:
+        the line images are stacked into one strip. The Japanese model drops dots and misreads letters."""
+        picked = [n for n, (line, _) in enumerate(boxed) if _mostly_latin(line.text)]
+        if not picked:
+            return boxed
+        slots: list[tuple[int, int, int]] = []  # (index, top, bottom) in the strip
+        crops = []
+        y = 20
+        for n in picked:
+            left, top, right, bottom = boxed[n][1]
+            pad = max(4, (bottom - top) // 3)
+            crop = img.crop((max(0, left - pad), max(0, top - pad), min(img.width, right + pad),
+                             min(img.height, bottom + pad)))
+            crops.append((crop, y))
+            slots.append((n, y, y + crop.height))
+            y += crop.height + max(16, bottom - top)
+        strip = Image.new("L", (max(c.width for c, _ in crops) + 40, y + 20), 255)
+        for crop, top in crops:
+            strip.paste(crop, (20, top))
+        tsv = self._run(to_png(strip), ["-l", self.latin_language, "--psm", "6", "tsv"])
+        out = list(boxed)
+        done: set[int] = set()
+        for line, (_, top, _, bottom) in _boxed_lines(tsv, vertical=False):
+            middle = (top + bottom) / 2
+            for n, slot_top, slot_bottom in slots:
+                old, box = out[n]
+                similar = 0.6 <= len(line.text) / max(1, len(old.text)) <= 1.6
+                if slot_top <= middle <= slot_bottom and n not in done and similar and line.confidence >= 60:
+                    out[n] = (CardLine(line.text, height=old.height, confidence=line.confidence), box)
+                    done.add(n)
+        return out
+
+    # -- tesseract calls
+    def orientation(self, img: Image.Image) -> int:
+        """Degrees (0, 90, 180, 270) the image is turned clockwise from upright, per Tesseract's osd."""
+        small = img.copy()
+        small.thumbnail((1200, 1200))
+        out = self._run(to_png(small), ["--psm", "0"], check=False)
+        m = re.search(r"Rotate:\s*(\d+)", out)
+        conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+        if not m or (conf and float(conf.group(1)) < 1.0):
+            return 0
+        return int(m.group(1)) % 360
+
+    def _lines(self, png: bytes, language: str, psm: int, *, vertical: bool = False) -> tuple[CardLine, ...]:
+        tsv = self._run(png, ["-l", language, "--psm", str(psm), "-c", "preserve_interword_spaces=1", "tsv"])
+        return tuple(_lines_from_tsv(tsv, vertical=vertical))
+
+    def _run(self, png: bytes, args: Sequence[str], *, check: bool = True) -> str:
+        binary = shutil.which(self.binary)
+        if binary is None:
+            raise OcrUnavailable(f"tesseract がありません / tesseract not installed ({self.binary}): "
+                                 "run scripts/setup.sh --with-test-tools as root")
+        env = dict(os.environ)
+        if self.threads is not None:
+            env["OMP_THREAD_LIMIT"] = str(self.threads)
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                [binary, "stdin", "stdout", "--dpi", "300", *args], input=png, capture_output=True,
+                timeout=self.timeout, env=env, check=False)
+        except subprocess.TimeoutExpired as e:
+            raise OcrUnavailable(f"OCR がタイムアウトしました / OCR timed out after {self.timeout:g} s") from e
+        err = done.stderr.decode("utf-8", "replace")
+        if check and done.returncode != 0:
+            if "Failed loading language" in err or "Error opening data file" in err:
+                raise OcrUnavailable(f"tesseract の言語データがありません / missing tesseract language data: "
+                                     f"{err.strip().splitlines()[-1] if err.strip() else ''}")
+            raise OcrUnavailable(f"tesseract failed ({done.returncode}): {err.strip()[-300:]}")
+        return done.stdout.decode("utf-8", "replace") + ("" if check else err)
+
+
+def _merge(vertical: _Read, horizontal: _Read) -> _Read:
+    """Vertical lines first, then the horizontal lines that hold what the vertical read lacks (email, URL,
+    a horizontal contact block): the parser takes the first match of each field."""
+    vf, hf = vertical.fields, horizontal.fields
+    if hf.filled() > vf.filled() + 3:
+        return _Read(horizontal.lines + vertical.lines, f"{horizontal.how} + {vertical.how}")
+    missing = [name for name, value in vf.as_dict().items() if not value and hf.as_dict()[name]]
+    if not missing:
+        return vertical
+    wanted = {v for k, v in hf.as_dict().items() if k in missing}
+    extra = tuple(line for line in horizontal.lines
+                  if any(_key(v) and _key(v) in _key(line.text) for v in wanted))
+    return _Read(vertical.lines + extra, f"{vertical.how} + {horizontal.how}")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s.\-:/]", "", text).lower()[:12]
+
+
+Box = tuple[int, int, int, int]
+
+
+def _lines_from_tsv(tsv: str, *, vertical: bool) -> list[CardLine]:
+    return [line for line, _ in _boxed_lines(tsv, vertical=vertical)]
+
+
+def _boxed_lines(tsv: str, *, vertical: bool) -> list[tuple[CardLine, Box]]:
+    """Group TSV words into lines (with their bounding box); a space where the gap between boxes is a real gap."""
+    groups: dict[tuple[str, str, str], list[_Word]] = {}
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        return []
+    for row in reader:
+        if len(row) < 12 or row[0] != "5" or not row[11].strip():
+            continue
+        try:
+            word = _Word(row[11].strip(), int(row[6]), int(row[7]), int(row[8]), int(row[9]), float(row[10]))
+        except ValueError:
+            continue
+        groups.setdefault((row[2], row[3], row[4]), []).append(word)
+    lines: list[tuple[CardLine, Box]] = []
+    for words in groups.values():
+        size = statistics.median([w.width if vertical else w.height for w in words])
+        parts = [words[0].text]
+        for prev, word in itertools.pairwise(words):
+            gap = (word.top - (prev.top + prev.height)) if vertical else (word.left - (prev.left + prev.width))
+            latin = _ASCII.match(prev.text[-1]) and _ASCII.match(word.text[0])
+            # Tesseract's Latin words are words: keep their space; Japanese comes a glyph at a time
+            parts.append(" " if latin or gap > size * 0.6 else "")
+            parts.append(word.text)
+        text = "".join(parts).strip()
+        if text:
+            confs = [w.conf for w in words if w.conf >= 0]
+            box = (min(w.left for w in words), min(w.top for w in words),
+                   max(w.left + w.width for w in words), max(w.top + w.height for w in words))
+            lines.append((CardLine(text, height=float(size), confidence=statistics.fmean(confs) if confs else -1.0),
+                          box))
+    return lines
+
+
+def _mostly_latin(text: str) -> bool:
+    visible = [c for c in text if not c.isspace()]
+    return len(visible) >= 5 and sum(1 for c in visible if c.isascii()) >= 0.8 * len(visible)

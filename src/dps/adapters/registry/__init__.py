@@ -1,0 +1,1 @@
+"""Corporate registry clients: the NTA Web-API, gBizINFO and the offline registry."""

@@ -1,0 +1,82 @@
+"""`ReadBusinessCard`: one card image in, its fields and raw text out. Used by `dps cards read` and, later,
+by the upload and bulk-registration flows (the same reader everywhere)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from dps.application.cards.ports import OcrEngine, OcrUnavailable, UnreadableImage
+from dps.application.shared.errors import Invalid, ServiceUnavailable
+from dps.domain.cards import CardFields, parse_card
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", 0, "PNG"),
+    (b"GIF87a", 0, "GIF"),
+    (b"GIF89a", 0, "GIF"),
+    (b"BM", 0, "BMP"),
+    (b"II*\x00", 0, "TIFF"),
+    (b"MM\x00*", 0, "TIFF"),
+    (b"WEBP", 8, "WebP"),
+)
+
+
+class OcrEngineUnavailable(ServiceUnavailable):
+    """The OCR engine could not run (not installed, timed out); the image may be fine."""
+
+
+@frozen
+class CardReading:
+    fields: CardFields
+    raw_text: str
+    """What the engine read, line by line, before parsing: shown beside the fields for correction."""
+    warnings: tuple[str, ...] = ()
+    engine: str = ""
+
+
+def image_format(data: bytes) -> str | None:
+    """The image format by its magic bytes (JPEG, PNG, GIF, BMP, TIFF, WebP), or None."""
+    for magic, offset, name in _SIGNATURES:
+        if data[offset:offset + len(magic)] == magic:
+            return name
+    return None
+
+
+class ReadBusinessCard:
+    """Validate the upload, OCR it, parse the fields.
+
+    Raises `Invalid` (field `image`) for an empty, oversized, non-image or corrupt file and
+    `OcrEngineUnavailable` when the engine fails; an image without text is not an error: it gives
+    empty fields and a warning.
+    """
+
+    def __init__(self, engine: OcrEngine, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.engine = engine
+        self.max_bytes = max_bytes
+
+    def __call__(self, image: bytes) -> CardReading:
+        if not image:
+            raise Invalid({"image": "空のファイルです / the file is empty"})
+        if len(image) > self.max_bytes:
+            raise Invalid({"image": f"ファイルが大きすぎます ({_mb(len(image))}、上限 {_mb(self.max_bytes)}) / "
+                                    f"file too large: {_mb(len(image))}, the limit is {_mb(self.max_bytes)}"})
+        if image_format(image) is None:
+            raise Invalid({"image": "画像ではありません (JPEG, PNG, TIFF, BMP, GIF, WebP) / "
+                                    "not an image (JPEG, PNG, TIFF, BMP, GIF or WebP expected)"})
+        try:
+            result = self.engine.read(image)
+        except UnreadableImage as e:
+            raise Invalid({"image": e.reason}) from e
+        except OcrUnavailable as e:
+            raise OcrEngineUnavailable(str(e)) from e
+        fields = parse_card(result.lines)
+        warnings = list(result.warnings)
+        if fields.is_empty and not warnings:
+            warnings.append("名刺の項目を読み取れませんでした / no card fields recognised")
+        return CardReading(fields, result.text, tuple(warnings), result.engine)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

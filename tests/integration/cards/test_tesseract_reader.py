@@ -1,0 +1,73 @@
+"""The local Tesseract reader on rendered cards: the key fields (email, phone, company, name) come out
+right on a clean horizontal card, a scanned horizontal card, a vertical card and an English one; bad
+bytes are `UnreadableImage`. Kept to four OCR runs: the full accuracy figure is `bench/cards_accuracy.py`."""
+
+from __future__ import annotations
+
+import io
+import random
+import unicodedata
+
+import pytest
+from PIL import Image
+
+from dps.adapters.ocr.preprocess import decode, prepare
+from dps.adapters.ocr.tesseract import TesseractOcr
+from dps.application.cards.ports import UnreadableImage
+from dps.domain.cards import parse_card
+from tests.fixtures.cards.pools import Layout, random_card
+from tests.fixtures.cards.render import Degradation, RenderedCard, render_card
+
+pytestmark = pytest.mark.usefixtures("ocr_tools")
+
+KEY_FIELDS = ("email", "phone", "company", "family_name", "given_name")
+
+
+def norm(value: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", value).split())
+
+
+def card(seed: int, layout: Layout, degradation: Degradation) -> RenderedCard:
+    rng = random.Random(seed)
+    return render_card(random_card(rng, layout), degradation, rng, name=f"{layout}-{seed}")
+
+
+@pytest.mark.parametrize(("seed", "layout", "degradation"), [
+    (11, "horizontal", "clean"),
+    (16, "horizontal", "scan"),
+    (13, "vertical", "clean"),
+    (14, "english", "scan"),
+])
+def test_key_fields_are_read(seed: int, layout: Layout, degradation: Degradation) -> None:
+    rendered = card(seed, layout, degradation)
+    result = TesseractOcr().read(rendered.image)
+    got = parse_card(result.lines)
+    expected = rendered.content.fields
+    wrong = {k: (getattr(expected, k), getattr(got, k)) for k in KEY_FIELDS
+             if norm(getattr(expected, k)) != norm(getattr(got, k))}
+    assert not wrong, f"{wrong}\n{result.text}"
+    assert result.engine.startswith("tesseract")
+
+
+def test_exif_orientation_is_applied() -> None:
+    img = Image.new("RGB", (300, 100), "white")
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: view turned 90° clockwise
+    img.transpose(Image.Transpose.ROTATE_90).save(buf, "JPEG", exif=exif)
+    assert decode(buf.getvalue()).size == (300, 100)
+    width, height = prepare(decode(buf.getvalue())).size
+    assert (width, height) == (1600, 533)
+
+
+@pytest.mark.parametrize("data", [b"GIF89a-not-really", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, b"plain text"])
+def test_bytes_that_are_no_image_are_unreadable(data: bytes) -> None:
+    with pytest.raises(UnreadableImage):
+        TesseractOcr().read(data)
+
+
+def test_a_blank_image_has_no_text() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (900, 550), (250, 250, 250)).save(buf, "PNG")
+    result = TesseractOcr().read(buf.getvalue())
+    assert parse_card(result.lines).is_empty
