@@ -1,6 +1,6 @@
 """Real-Tesseract tests need the Debian packages of scripts/debian-packages.txt (tesseract-ocr with the jpn,
-jpn_vert, eng and osd data; fonts-noto-cjk for rendering). Without them these tests skip, except in CI,
-where they fail: CI must prove the reader."""
+jpn_vert, eng and osd data) and fonts-noto-cjk of scripts/debian-test-packages.txt (for rendering). Without
+them these tests skip, except in CI, where they fail: CI must prove the reader."""
 
 from __future__ import annotations
 
