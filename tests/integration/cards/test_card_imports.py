@@ -182,8 +182,8 @@ def test_duplicates_are_flagged_and_import_creates_everything_in_one_go(w: CardW
     with w.engine.connect() as conn:
         new_account = conn.execute(sa.select(accounts).where(accounts.c.id == by_file[cards[1].id].account_id)).one()
         statuses = set(conn.execute(sa.select(card_imports.c.status)).scalars())
-    assert (new_account.name, new_account.corporate_number, new_account.postal_code) == (
-        "株式会社サンプル", "5010001008846", "100-0005")
+    assert (new_account.name, new_account.corporate_number, new_account.postal_code, new_account.en_name) == (
+        "株式会社サンプル", "5010001008846", "100-0005", "Sample Co., Ltd.")
     assert statuses == {"imported"}
 
     history = ListBusinessCards(w.d.deps)(alice, yamada.id)  # type: ignore[attr-defined]

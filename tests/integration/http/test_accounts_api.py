@@ -171,3 +171,48 @@ def test_openapi_lists_the_account_and_person_routes(client: TestClient[Any]) ->
                          ("/api/v1/persons/{person_id}", "patch"),
                          ("/api/v1/persons/{person_id}/business-cards", "post")):
         assert method in paths[path], (path, method)
+
+
+def test_registry_status_fields_are_created_patched_listed_and_validated(client: TestClient[Any], world: World
+                                                                         ) -> None:
+    alice = _auth(world, "alice")
+    successor = client.post("/api/v1/accounts", headers=alice,
+                            json={"name": "株式会社サンプル", "corporate_number": "5010001008846"}).json()
+    created = client.post("/api/v1/accounts", headers=alice, json={
+        "name": "旧サンプル株式会社", "corporate_number": "7000012050002", "en_name": "Old Sample Co., Ltd.",
+        "closed_on": "2023-03-31", "close_cause": "合併による解散等", "successor_corporate_number": "5010001008846"})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["en_name"], body["closed_on"], body["close_cause"], body["close_cause_label"],
+            body["successor_corporate_number"], body["successor_account_id"]) == (
+        "Old Sample Co., Ltd.", "2023-03-31", "11", "合併による解散等 / dissolved by merger", "5010001008846",
+        successor["id"])
+    items = {i["name"]: i for i in client.get("/api/v1/accounts", headers=alice).json()["items"]}
+    assert items["旧サンプル株式会社"]["closed_on"] == "2023-03-31"
+    assert items["株式会社サンプル"]["closed_on"] is None and items["株式会社サンプル"]["en_name"] == ""  # noqa: PT018
+
+    path = f"/api/v1/accounts/{body['id']}"
+    kept = client.patch(path, headers=alice, json={"expected_version": 1, "phone": "03"}).json()
+    assert (kept["closed_on"], kept["close_cause"], kept["version"]) == ("2023-03-31", "11", 2)
+    cleared = client.patch(path, headers=alice, json={"expected_version": 2, "closed_on": None, "close_cause": None,
+                                                      "successor_corporate_number": None})
+    assert cleared.status_code == 200, cleared.text
+    assert (cleared.json()["closed_on"], cleared.json()["close_cause"], cleared.json()["successor_account_id"]) == (
+        None, None, None)
+    for values, field in (({"successor_corporate_number": "1000012050002"}, "successor_corporate_number"),
+                          ({"successor_corporate_number": "7000012050002"}, "successor_corporate_number"),
+                          ({"en_name": "x" * 201}, "en_name")):
+        bad = client.patch(path, headers=alice, json={"expected_version": 3, **values})
+        assert bad.status_code == 422, bad.text
+        assert field in bad.json()["errors"]
+    not_a_date = client.patch(path, headers=alice, json={"expected_version": 3, "closed_on": "31/03/2023"})
+    assert not_a_date.status_code == 400
+
+
+def test_openapi_still_validates_with_the_status_fields(client: TestClient[Any]) -> None:
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/schema/openapi.json").json()
+    validate(spec)
+    account_in = spec["components"]["schemas"]["AccountIn"]["properties"]
+    assert {"en_name", "closed_on", "close_cause", "successor_corporate_number"} <= set(account_in)

@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 from tests.integration.http.conftest import World
 
 DETAIL_ONLY = {
-    "accounts": {"staff", "restriction", "relations", "groups", "parent_name"},
+    "accounts": {"staff", "restriction", "relations", "groups", "parent_name", "successor_account_id"},
     "persons": {"staff", "restriction", "relations"},
     "leads": {"staff", "restriction", "possible_duplicates", "opportunity_ids"},
     "campaigns": {"staff", "restriction", "relations", "summary"},

@@ -99,8 +99,9 @@ def test_diff_and_apply(client: TestClient[Any], world: World, registry: FakeReg
     changes = {c["field"]: c for c in body["changes"]}
     assert list(changes) == ["name", "postal_code", "prefecture", "address", "en_name"]
     assert changes["name"] == {"field": "name", "current": "サンプル", "registry": "株式会社サンプル",
+                               "current_label": "サンプル", "registry_label": "株式会社サンプル",
                                "target": "name", "applicable": True}
-    assert changes["en_name"]["applicable"] is False
+    assert (changes["en_name"]["target"], changes["en_name"]["applicable"]) == ("en_name", True)
 
     applied = client.post(f"/api/v1/accounts/{account['id']}/registry-apply", headers=alice,
                           json={"fields": ["name", "postal_code", "prefecture", "address"], "expected_version": 1})
@@ -116,10 +117,35 @@ def test_diff_and_apply(client: TestClient[Any], world: World, registry: FakeReg
                         json={"fields": ["name"], "expected_version": 1})
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 2
-    homeless = client.post(f"/api/v1/accounts/{account['id']}/registry-apply", headers=alice,
-                           json={"fields": ["en_name"], "expected_version": 2})
-    assert homeless.status_code == 422
-    assert "fields" in homeless.json()["errors"]
+    english = client.post(f"/api/v1/accounts/{account['id']}/registry-apply", headers=alice,
+                          json={"fields": ["en_name"], "expected_version": 2})
+    assert english.status_code == 200, english.text
+    assert (english.json()["en_name"], english.json()["version"]) == ("Sample Co., Ltd.", 3)
+    unknown = client.post(f"/api/v1/accounts/{account['id']}/registry-apply", headers=alice,
+                          json={"fields": ["close_date"], "expected_version": 3})
+    assert unknown.status_code == 422
+    assert "fields" in unknown.json()["errors"]
+
+
+def test_a_closed_corporation_applies_its_status_to_the_account(
+    client: TestClient[Any], world: World, registry: FakeRegistry
+) -> None:
+    alice = _auth(world, "alice")
+    successor = _account(client, world, name="株式会社サンプル", corporate_number=NUMBER)
+    account = _account(client, world, name="旧サンプル株式会社", corporate_number=CLOSED)
+    diff = client.get(f"/api/v1/accounts/{account['id']}/registry-diff", headers=alice).json()
+    changes = {c["field"]: c for c in diff["changes"]}
+    assert changes["closed_on"]["registry"] == "2023-03-31"
+    assert (changes["close_cause"]["registry"], changes["close_cause"]["registry_label"]) == (
+        "11", "合併による解散等 / dissolved by merger")
+    assert changes["successor_corporate_number"]["registry"] == NUMBER
+    applied = client.post(f"/api/v1/accounts/{account['id']}/registry-apply", headers=alice, json={
+        "fields": ["closed_on", "close_cause", "successor_corporate_number"], "expected_version": 1})
+    assert applied.status_code == 200, applied.text
+    out = applied.json()
+    assert (out["closed_on"], out["close_cause"], out["close_cause_label"], out["successor_corporate_number"],
+            out["successor_account_id"]) == (
+        "2023-03-31", "11", "合併による解散等 / dissolved by merger", NUMBER, successor["id"])
 
 
 def test_invisible_accounts_are_404_and_light_users_403(

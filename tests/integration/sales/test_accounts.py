@@ -1,7 +1,10 @@
 """Account use cases on both engines: CRUD, optimistic locking, code lists, 法人番号, visibility of
-非公開 accounts, 自担当, light users, the parent hierarchy and the delete rule."""
+非公開 accounts, 自担当, light users, the parent hierarchy, the delete rule and the registry status fields
+(English name, closing date and cause, successor)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -238,3 +241,53 @@ def test_update_notifies_staff_and_is_logged(d: Directory) -> None:
     with d.deps.uow(d.tenant.id) as uow:
         assert uow.notifications.count_unread(viewer_in(uow, carol, d.deps.clock)) == 1
         assert uow.notifications.count_unread(viewer_in(uow, dave, d.deps.clock)) == 0
+
+
+def test_registry_status_fields_round_trip_and_update_with_the_version(d: Directory) -> None:
+    """英語名, 閉鎖日, 閉鎖事由 and 承継法人番号 are stored, read back (detail and list), changed only when
+    given, and the successor is linked when the tenant has a visible account with that number."""
+    successor = d.account("alice", "株式会社サンプル", corporate_number=CORP_A)
+    closed = d.account("alice", "旧サンプル株式会社", corporate_number=CORP_B, en_name="Old Sample Co., Ltd.",
+                       closed_on="2023-03-31", close_cause="合併による解散等", successor_corporate_number=CORP_A)
+    detail = GetAccount(d.deps)(d.principal("dave"), closed.id)
+    stored = detail.account
+    assert (stored.en_name, stored.closed_on, stored.close_cause, stored.successor_corporate_number) == (
+        "Old Sample Co., Ltd.", date(2023, 3, 31), "11", CORP_A)
+    assert (detail.successor_id, detail.successor_name) == (successor.id, "株式会社サンプル")
+    items = {i.name: i for i in SearchAccounts(d.deps)(d.principal("dave"), AccountQuery(), PageRequest()).items}
+    assert items["旧サンプル株式会社"].closed_on == date(2023, 3, 31)
+    assert items["旧サンプル株式会社"].is_closed
+    assert not items["株式会社サンプル"].is_closed
+    assert items["旧サンプル株式会社"].successor_corporate_number == CORP_A
+    assert _names(d, "alice", AccountQuery(q="old sample")) == ["旧サンプル株式会社"]  # the English name is searched
+
+    UpdateAccount(d.deps)(d.principal("alice"), UpdateAccountCommand(
+        account_id=closed.id, expected_version=1, values={"phone": "03"}))  # the status fields stay as they are
+    kept = GetAccount(d.deps)(d.principal("alice"), closed.id).account
+    assert (kept.closed_on, kept.close_cause, kept.successor_corporate_number, kept.version) == (
+        date(2023, 3, 31), "11", CORP_A, 2)
+    with pytest.raises(Conflict):
+        UpdateAccount(d.deps)(d.principal("alice"), UpdateAccountCommand(
+            account_id=closed.id, expected_version=1, values={"closed_on": None}))
+    UpdateAccount(d.deps)(d.principal("alice"), UpdateAccountCommand(
+        account_id=closed.id, expected_version=2,
+        values={"closed_on": None, "close_cause": "", "successor_corporate_number": None}))
+    reopened = GetAccount(d.deps)(d.principal("alice"), closed.id)
+    assert (reopened.account.closed_on, reopened.account.close_cause, reopened.account.successor_corporate_number,
+            reopened.successor_id) == (None, None, None, None)
+
+
+def test_bad_status_fields_are_invalid_on_their_field_and_a_hidden_successor_is_not_linked(d: Directory) -> None:
+    for values, field in (({"successor_corporate_number": "1000012050002"}, "successor_corporate_number"),
+                          ({"corporate_number": CORP_A, "successor_corporate_number": CORP_A},
+                           "successor_corporate_number"),
+                          ({"closed_on": "2023-13-01"}, "closed_on"), ({"en_name": "x" * 201}, "en_name")):
+        with pytest.raises(Invalid) as bad:
+            d.account("alice", "A社", **values)
+        assert field in bad.value.errors
+    d.account("erin", "秘密の承継先", corporate_number=CORP_A, parts=RecordParts(restriction=Restriction()))
+    merged = d.account("alice", "合併された社", closed_on=date(2024, 1, 1), close_cause="11",
+                       successor_corporate_number=CORP_A)
+    detail = GetAccount(d.deps)(d.principal("alice"), merged.id)
+    assert detail.account.successor_corporate_number == CORP_A
+    assert (detail.successor_id, detail.successor_name) == (None, None)  # erin's 非公開 account stays hidden

@@ -1,6 +1,6 @@
 """Comparing accounts with the corporate registry and applying its fields, on both engines: the
-differences, custom fields as the home of registry-only fields, the ordinary update path (version,
-rights, master-data log), and 404 for an account the user may not see."""
+differences, the account's own registry status fields (English name, closing date and cause, successor),
+the ordinary update path (version, rights, master-data log), and 404 for an account the user may not see."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_compare_lists_only_what_differs(d: Directory, registry: FakeRegistry) -
         ("en_name", "", "Sample Co., Ltd."),
     ]
     assert comparison.change("en_name") is not None
-    assert not comparison.change("en_name").applicable  # type: ignore[union-attr]
+    assert comparison.change("en_name").target == "en_name"  # type: ignore[union-attr]
     assert registry.asked == [("numbers", (CORP_A,))]
 
 
@@ -65,28 +65,32 @@ def test_apply_writes_the_chosen_fields_through_the_account_update(d: Directory,
     assert [c.field for c in left.changes] == ["kana", "prefecture", "en_name"]
 
 
-def test_registry_only_fields_land_in_account_custom_fields(
+def test_status_fields_land_in_the_accounts_own_fields_and_custom_fields_are_left_alone(
     d: Directory, registry: FakeRegistry, admin: Principal
 ) -> None:
     define = DefineCustomField(uow=d.deps.uow, clock=d.deps.clock, ids=d.deps.ids, audit=d.deps.audit)
-    for key, kind in (("en_name", "text"), ("close_date", "date"), ("close_cause", "text"),
-                      ("successor_number", "text")):
-        define(admin, DefineCustomFieldCommand(entity="account", key=key, label_ja=key, kind=kind))
-    account = d.account("alice", "旧サンプル株式会社", kana="キュウサンプル", corporate_number=CORP_B)
+    define(admin, DefineCustomFieldCommand(entity="account", key="en_name", label_ja="英語名(旧)", kind="text"))
+    account = d.account("alice", "旧サンプル株式会社", kana="キュウサンプル", corporate_number=CORP_B,
+                        parts=RecordParts(custom_fields={"en_name": "kept"}))
     comparison = CompareAccountWithRegistry(d.deps, registry)(d.principal("alice"), account.id)
-    targets = {c.field: c.target for c in comparison.changes}
-    assert targets == {
-        "postal_code": "postal_code", "prefecture": "prefecture", "address": "address",
-        "en_name": "custom_fields.en_name", "close_date": "custom_fields.close_date",
-        "close_cause": "custom_fields.close_cause", "successor_number": "custom_fields.successor_number",
+    assert {c.field: c.target for c in comparison.changes} == {
+        "postal_code": "postal_code", "prefecture": "prefecture", "address": "address", "en_name": "en_name",
+        "closed_on": "closed_on", "close_cause": "close_cause",
+        "successor_corporate_number": "successor_corporate_number",
     }
+    cause = comparison.change("close_cause")
+    assert cause is not None
+    assert (cause.registry, cause.registry_label) == ("11", "合併による解散等 / dissolved by merger")
     ApplyRegistryToAccount(d.deps, registry)(
-        d.principal("alice"), account.id, ["close_date", "close_cause", "successor_number"], 1)
-    stored = GetAccount(d.deps)(d.principal("alice"), account.id).account
-    assert stored.custom_fields == {
-        "close_date": "2023-03-31", "close_cause": "合併による解散等 / dissolved by merger",
-        "successor_number": CORP_A,
-    }
+        d.principal("alice"), account.id, ["en_name", "closed_on", "close_cause", "successor_corporate_number"], 1)
+    detail = GetAccount(d.deps)(d.principal("alice"), account.id)
+    stored = detail.account
+    assert (stored.en_name, stored.closed_on, stored.close_cause, stored.successor_corporate_number) == (
+        "Sample Co., Ltd.", date(2023, 3, 31), "11", CORP_A)
+    assert stored.custom_fields == {"en_name": "kept"}
+    assert stored.version == 2
+    left = CompareAccountWithRegistry(d.deps, registry)(d.principal("alice"), account.id)
+    assert [c.field for c in left.changes] == ["postal_code", "prefecture", "address"]
 
 
 def test_a_stale_version_is_a_conflict_and_nothing_changes(d: Directory, registry: FakeRegistry) -> None:
@@ -103,7 +107,7 @@ def test_bad_choices_are_invalid(d: Directory, registry: FakeRegistry) -> None:
     account = d.account("alice", "株式会社サンプル", corporate_number=CORP_A)
     apply = ApplyRegistryToAccount(d.deps, registry)
     for fields, fragment in ((["phone"], "unknown"), ([], "at least one"), (["name"], "already match"),
-                             (["en_name"], "no field for: en_name")):
+                             (["close_date"], "unknown"), (["custom_fields.en_name"], "unknown")):
         with pytest.raises(Invalid) as bad:
             apply(d.principal("alice"), account.id, fields, 1)
         assert list(bad.value.errors) == ["fields"]

@@ -257,3 +257,59 @@ def test_a_parent_the_exporter_cannot_see_is_neither_exported_nor_cleared(
         kid = conn.execute(sa.select(accounts).where(accounts.c.code == "KID")).one()
     assert kid.parent_account_id == secret.id
     assert kid.notes == "メモ"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_registry_status_columns_round_trip(d: Directory, deps: TransferDeps, engine: sa.Engine, tmp_path: Path,
+                                            suffix: str) -> None:
+    d.account("alice", "株式会社サンプル", corporate_number=CORP_A)
+    d.account("alice", "旧サンプル株式会社", corporate_number=CORP_B, en_name="Old Sample Co., Ltd.",
+              closed_on="2023-03-31", close_cause="11", successor_corporate_number=CORP_A)
+    exported = ExportRecords(deps)(d.admin, "accounts", tmp_path / f"accounts.{suffix}")
+    assert exported.rows == 2
+    if suffix == "xlsx":
+        keys, rows = _sheet_rows(exported.path)
+        assert {"en_name", "closed_on", "close_cause", "successor_corporate_number"} <= set(keys)
+        closed = next(r for r in rows if r["name"] == "旧サンプル株式会社")
+        assert (closed["en_name"], str(closed["closed_on"])[:10], closed["close_cause"],
+                closed["successor_corporate_number"]) == ("Old Sample Co., Ltd.", "2023-03-31", "11", CORP_A)
+    else:
+        text = exported.path.read_text(encoding="utf-8-sig")
+        assert "英語名" in text and "閉鎖日" in text and "2023/03/31,11," in text  # noqa: PT018
+    before = _names(engine)
+    report = ImportRecords(deps)(d.admin, "accounts", exported.path, ImportMode.UPSERT)
+    assert report.ok, report.row_errors
+    assert (report.inserted, report.updated, report.unchanged) == (0, 0, 2)
+    assert _names(engine) == before
+
+
+def test_registry_status_columns_import_and_bad_values_name_row_and_column(
+        d: Directory, deps: TransferDeps, engine: sa.Engine, tmp_path: Path) -> None:
+    template = _template(deps, d, tmp_path)
+    keys, _ = _sheet_rows(template)
+    assert keys[-4:] == ["en_name", "closed_on", "close_cause", "successor_corporate_number"]
+    bad = _write_rows(template, tmp_path / "bad.xlsx", [
+        {"name": "正しい会社", "corporate_number": CORP_A, "closed_on": "2024/04/01",
+         "close_cause": "登記官による閉鎖"},
+        {"name": "承継先の誤り", "successor_corporate_number": "1000012050002"},
+        {"name": "自社が承継先", "corporate_number": CORP_B, "successor_corporate_number": CORP_B},
+        {"name": "日付の誤り", "closed_on": "2024-02-30"},
+        {"name": "長すぎる英語名", "en_name": "x" * 201},
+    ])
+    report = ImportRecords(deps)(d.admin, "accounts", bad, ImportMode.INSERT)
+    assert not report.ok
+    assert {(e.row, e.column) for e in report.row_errors} == {
+        (4, "successor_corporate_number"), (5, "successor_corporate_number"), (6, "closed_on"), (7, "en_name")}
+    assert _names(engine) == {}
+
+    good = _write_rows(template, tmp_path / "good.xlsx", [
+        {"name": "株式会社サンプル", "corporate_number": CORP_A},
+        {"name": "旧サンプル株式会社", "corporate_number": CORP_B, "en_name": "Old Sample", "closed_on": "2024/04/01",
+         "close_cause": "合併による解散等", "successor_corporate_number": CORP_A},
+    ])
+    report = ImportRecords(deps)(d.admin, "accounts", good, ImportMode.INSERT)
+    assert report.ok, report.row_errors
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(accounts).where(accounts.c.corporate_number == CORP_B)).one()
+    assert (row.en_name, str(row.closed_on), row.close_cause, row.successor_corporate_number) == (
+        "Old Sample", "2024-04-01", "11", CORP_A)

@@ -316,3 +316,60 @@ def test_custom_fields_are_shown_saved_checked_and_searchable(client: TestClient
     assert "資本金" in detail and "1000000" in detail  # noqa: PT018
     assert _names(client.get("/accounts", params={"cf.segment": "retail"}).text) == ["拡張商事"]
     assert _names(client.get("/accounts", params={"cf.segment": "it"}).text) == []
+
+
+CLOSED_NUMBER = "7000012050002"
+
+
+def test_the_form_shows_and_saves_the_registry_status_and_lists_mark_closed_accounts(
+    client: TestClient[Any], world: World
+) -> None:
+    successor = post_json(client, auth(world, "alice"), "accounts",
+                          {"name": "新サンプル", "corporate_number": VALID_NUMBER})
+    log_in(client, "alice", PASSWORD)
+    form = client.get("/accounts/new").text
+    for name in ("en_name", "closed_on", "close_cause", "successor_corporate_number"):
+        assert f'name="{name}"' in form, name
+    for label in ("英語名", "閉鎖日", "閉鎖事由", "承継法人番号"):
+        assert label in form, label
+    assert '<option value="11">11 合併による解散等 / dissolved by merger</option>' in form
+    assert 'data-check-for="f-successor_corporate_number"' in form
+
+    bad = client.post("/accounts/new", data=form_data(
+        client, "/accounts/new", name="旧サンプル", en_name="Old Sample", successor_corporate_number="1000012050002",
+    ), follow_redirects=False)
+    assert bad.status_code == 422
+    assert 'id="e-successor_corporate_number"' in bad.text and 'value="Old Sample"' in bad.text  # noqa: PT018
+
+    saved = client.post("/accounts/new", data=form_data(
+        client, "/accounts/new", name="旧サンプル", corporate_number=CLOSED_NUMBER, en_name="Old Sample Co., Ltd.",
+        closed_on="2023-03-31", close_cause="11", successor_corporate_number=VALID_NUMBER,
+    ), follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    detail = client.get(saved.headers["location"]).text
+    assert '<span class="badge closed"' in detail
+    assert "Old Sample Co., Ltd." in detail and "2023" in detail  # noqa: PT018
+    assert "合併による解散等" in detail
+    assert f'<a href="/accounts/{successor["id"]}">新サンプル</a>' in detail  # the successor account, linked
+
+    listing = client.get("/accounts").text
+    closed_cell = re.search(r'>旧サンプル</a>(.*?)</td>', listing, re.S)
+    open_cell = re.search(r'>新サンプル</a>(.*?)</td>', listing, re.S)
+    assert closed_cell is not None and 'class="badge closed"' in closed_cell.group(1)  # noqa: PT018
+    assert open_cell is not None and "badge closed" not in open_cell.group(1)  # noqa: PT018
+
+    account_id = saved.headers["location"].rsplit("/", 1)[1]
+    assert '<span class="badge closed"' in client.get("/m/accounts").text  # the mobile list and page too
+    assert '<span class="badge closed"' in client.get(f"/m/accounts/{account_id}").text
+    edit = client.get(f"/accounts/{account_id}/edit").text
+    assert 'value="2023-03-31"' in edit and '<option value="11" selected>' in edit  # noqa: PT018
+    assert f'value="{VALID_NUMBER}"' in edit
+    reopened = client.post(f"/accounts/{account_id}/edit", data=form_data(
+        client, f"/accounts/{account_id}/edit", version="1", name="旧サンプル", corporate_number=CLOSED_NUMBER,
+        en_name="Old Sample Co., Ltd.", closed_on="", close_cause="", successor_corporate_number="",
+    ), follow_redirects=False)
+    assert reopened.status_code == 303, reopened.text
+    stored = client.get(f"/api/v1/accounts/{account_id}", headers=auth(world, "alice")).json()
+    assert (stored["en_name"], stored["closed_on"], stored["close_cause"], stored["successor_corporate_number"]) == (
+        "Old Sample Co., Ltd.", None, None, None)
+    assert '<span class="badge closed"' not in client.get(f"/accounts/{account_id}").text

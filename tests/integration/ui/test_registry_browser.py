@@ -31,7 +31,8 @@ def _log_in(page: Any, server: LiveServer) -> None:
 def test_check_digit_as_you_type_and_fill_from_registry(live_server: LiveServer, chromium: Any) -> None:
     registry = FakeRegistry([
         sample_record(),
-        sample_record(corporate_number="7000012050002", name="旧サンプル株式会社", close_date=date(2023, 3, 31)),
+        sample_record(corporate_number="7000012050002", name="旧サンプル株式会社", close_date=date(2023, 3, 31),
+                      close_cause="11", successor_number="5010001008846", en_name=""),
     ])
     live_server.container.corporate_registry.override(providers.Object(registry))
     page = chromium.new_page(locale="ja-JP")
@@ -63,8 +64,29 @@ def test_check_digit_as_you_type_and_fill_from_registry(live_server: LiveServer,
     assert page.input_value("#f-postal_code") == "100-0005"
     assert page.input_value("#f-prefecture") == "東京都"
     assert page.input_value("#f-address") == "千代田区丸の内1丁目1-1"
+    assert page.input_value("#f-en_name") == "Sample Co., Ltd."
+    assert page.input_value("#f-closed_on") == ""
     assert page.locator(".registry-candidates").is_hidden()
     assert message.is_hidden()
+
+    page.fill("#f-corporate_number", "")
+    page.fill("#f-name", "サンプル")
+    page.click("[data-registry-search]")
+    options.nth(1).wait_for()
+    options.nth(1).click()  # the closed corporation: its status is filled in
+    assert page.input_value("#f-corporate_number") == "7000012050002"
+    assert page.input_value("#f-closed_on") == "2023-03-31"
+    assert page.input_value("#f-close_cause") == "11"
+    assert page.input_value("#f-successor_corporate_number") == "5010001008846"
+    assert page.input_value("#f-en_name") == "Sample Co., Ltd."  # the registry gave none: what was there stays
+    page.fill("#f-corporate_number", "")
+    page.fill("#f-name", "サンプル")
+    page.click("[data-registry-search]")
+    options.nth(1).wait_for()
+    options.first.click()  # back to the active one: the closing status is cleared
+    assert page.input_value("#f-closed_on") == ""
+    assert page.input_value("#f-close_cause") == ""
+    assert page.input_value("#f-successor_corporate_number") == ""
 
     registry.down = True
     page.click("[data-registry-search]")

@@ -69,8 +69,11 @@ def test_lookup_json(client: TestClient[Any], world: World, registry: FakeRegist
     assert items[0]["values"] == {
         "name": "株式会社サンプル", "kana": "サンプル", "postal_code": "100-0005", "prefecture": "東京都",
         "address": "千代田区丸の内1丁目1-1", "corporate_number": NUMBER, "en_name": "Sample Co., Ltd.",
+        "closed_on": "", "close_cause": "", "successor_corporate_number": "",
     }
     assert items[1]["closed"] is True
+    assert {k: items[1]["values"][k] for k in ("closed_on", "close_cause", "successor_corporate_number")} == {
+        "closed_on": "2023-03-31", "close_cause": "11", "successor_corporate_number": NUMBER}
     assert "閉鎖" in items[1]["detail"]
     bad = client.get("/lookup/registry", params={"number": "6010001008846"})
     assert bad.status_code == 422
@@ -94,9 +97,11 @@ def test_compare_and_apply(
     page = client.get(path)
     assert page.status_code == 200
     html = page.text
-    assert _checkboxes(html) == {"name": True, "postal_code": True, "prefecture": True, "address": True}
-    assert '<tr data-field="en_name">' in html  # shown, with no checkbox: the account has no field for it
+    assert _checkboxes(html) == {"name": True, "postal_code": True, "prefecture": True, "address": True,
+                                 "en_name": True}
+    assert '<tr data-field="en_name">' in html
     assert "Sample Co., Ltd." in html
+    assert "拡張項目" not in html  # no more "define a custom field" hint
     assert 'name="version" value="1"' in html
 
     applied = client.post(path, data=form_data(client, path, version="1", fields=["name", "address"]),
@@ -107,7 +112,7 @@ def test_compare_and_apply(
     assert (stored["name"], stored["address"], stored["postal_code"], stored["phone"], stored["version"]) == (
         "株式会社サンプル", "千代田区丸の内1丁目1-1", "", "03-1", 2)
     after = client.get(path).text
-    assert _checkboxes(after) == {"postal_code": True, "prefecture": True}
+    assert _checkboxes(after) == {"postal_code": True, "prefecture": True, "en_name": True}
 
     stale = client.post(path, data=form_data(client, path, version="1", fields=["postal_code"]))
     assert stale.status_code == 409
@@ -128,7 +133,21 @@ def test_closed_corporation_status_is_shown(client: TestClient[Any], world: Worl
     status = re.search(r'<dd class="registry-status">(.*?)</dd>', html, re.S)
     assert status is not None
     assert "閉鎖" in status.group(1) and "2023-03-31" in status.group(1) and NUMBER in status.group(1)  # noqa: PT018
-    assert '<tr data-field="successor_number">' in html
+    assert _checkboxes(html) == {"kana": True, "postal_code": True, "prefecture": True, "address": True,
+                                 "en_name": True, "closed_on": True, "close_cause": True,
+                                 "successor_corporate_number": True}
+    cause = re.search(r'<tr data-field="close_cause">.*?<td class="registry">(.*?)</td>', html, re.S)
+    assert cause is not None and "合併による解散等" in cause.group(1)  # noqa: PT018
+
+    path = f"/accounts/{closed['id']}/registry"
+    applied = client.post(path, data=form_data(client, path, version="1", fields=[
+        "closed_on", "close_cause", "successor_corporate_number"]), follow_redirects=False)
+    assert applied.status_code == 303, applied.text
+    stored = client.get(f"/api/v1/accounts/{closed['id']}", headers=auth(world, "alice")).json()
+    assert (stored["closed_on"], stored["close_cause"], stored["successor_corporate_number"]) == (
+        "2023-03-31", "11", NUMBER)
+    detail = client.get(f"/accounts/{closed['id']}").text
+    assert '<span class="badge closed"' in detail
 
 
 def test_invisible_accounts_are_404(client: TestClient[Any], world: World, registry: FakeRegistry) -> None:

@@ -19,7 +19,6 @@ from dps.application.registry.lookups import (
 )
 from dps.application.registry.ports import CorporateRecord, RegistryUnavailable
 from dps.application.shared.errors import Invalid
-from dps.domain.catalog.custom_fields import CustomFieldDef, CustomFieldId, CustomFieldSchema
 from dps.domain.registry.corporate_number import CorporateNumber
 from dps.domain.sales.accounts import Account
 from dps.domain.shared.ids import TenantId, UserId
@@ -42,11 +41,6 @@ def _principal() -> Principal:
 @pytest.fixture
 def principal() -> Principal:
     return _principal()
-
-
-def _schema(*keys: str) -> CustomFieldSchema:
-    return CustomFieldSchema(entity="account", fields=tuple(
-        CustomFieldDef(id=CustomFieldId(uuid4()), entity="account", key=k, label_ja=k, kind="text") for k in keys))
 
 
 def _account(**values: object) -> Account:
@@ -125,28 +119,49 @@ def test_account_values_of_a_domestic_and_a_foreign_corporation() -> None:
 def test_an_account_that_already_matches_has_no_changes() -> None:
     account = _account(kana="カブシキガイシャ サンプル", postal_code="1000005", prefecture="東京都",
                        address="千代田区丸の内1丁目1-1")
-    assert registry_changes(account, _record(en_name=""), _schema()) == ()
+    assert registry_changes(account, _record(en_name="")) == ()
 
 
-def test_changes_name_where_applying_writes() -> None:
-    account = _account(name="サンプル商事", kana="", postal_code="100-0001", address="")
-    account.set_custom_fields({"en_name": "Old Name"})
-    record = _record(close_date=date(2024, 3, 31), close_cause="11", successor_number=SUCCESSOR)
-    changes = {c.field: c for c in registry_changes(account, record, _schema("en_name", "successor_number"))}
-    assert list(changes) == ["name", "kana", "postal_code", "prefecture", "address", "en_name", "close_date",
-                             "close_cause", "successor_number"]
-    assert (changes["name"].current, changes["name"].registry, changes["name"].target) == (
-        "サンプル商事", "株式会社サンプル", "name")
+def test_a_closed_account_that_already_matches_has_no_changes() -> None:
+    account = _account(kana="サンプル", postal_code="100-0005", prefecture="東京都", address="千代田区丸の内1丁目1-1",
+                       en_name="Sample Co., Ltd.", closed_on=date(2024, 3, 31), close_cause="合併による解散等",
+                       successor_corporate_number=SUCCESSOR)
+    record = _record(en_name="Sample Co., Ltd.", close_date=date(2024, 3, 31), close_cause="11",
+                     successor_number=SUCCESSOR)
+    assert registry_changes(account, record) == ()
+
+
+def test_changes_name_the_account_fields_applying_writes() -> None:
+    account = _account(name="サンプル商事", kana="", postal_code="100-0001", address="", en_name="Old Name")
+    record = _record(en_name="Sample Co., Ltd.", close_date=date(2024, 3, 31), close_cause="11",
+                     successor_number=SUCCESSOR)
+    changes = {c.field: c for c in registry_changes(account, record)}
+    assert list(changes) == ["name", "kana", "postal_code", "prefecture", "address", "en_name", "closed_on",
+                             "close_cause", "successor_corporate_number"]
+    assert all(c.applicable and c.target == c.field for c in changes.values())
+    assert (changes["name"].current, changes["name"].registry) == ("サンプル商事", "株式会社サンプル")
     assert changes["postal_code"].registry == "100-0005"
-    assert (changes["en_name"].current, changes["en_name"].target) == ("Old Name", "custom_fields.en_name")
-    assert changes["close_date"].registry == "2024-03-31"
-    assert not changes["close_date"].applicable  # no custom field 'close_date': shown, not applied
-    assert changes["successor_number"].target == "custom_fields.successor_number"
+    assert (changes["en_name"].current, changes["en_name"].registry) == ("Old Name", "Sample Co., Ltd.")
+    assert (changes["closed_on"].current, changes["closed_on"].registry) == ("", "2024-03-31")
+    assert changes["close_cause"].registry == "11"
+    assert changes["close_cause"].registry_label.startswith("合併による解散等")
+    assert changes["successor_corporate_number"].registry == SUCCESSOR
+
+
+def test_a_closing_cause_given_as_text_is_compared_and_applied_as_its_code() -> None:
+    account = _account(closed_on=date(2024, 3, 31), close_cause="21")
+    record = _record(close_date=date(2024, 3, 31), close_cause="登記官による閉鎖")  # gBizINFO v1 gives text
+    assert "close_cause" not in {c.field for c in registry_changes(account, record)}
+    account.change({"close_cause": "01"})
+    change = next(c for c in registry_changes(account, record) if c.field == "close_cause")
+    assert (change.current, change.registry) == ("01", "21")
+    assert (change.current_label, change.registry_label) == ("清算の結了等 / liquidation completed",
+                                                             "登記官による閉鎖 / closed by the registrar")
 
 
 def test_an_empty_registry_value_is_never_offered() -> None:
     account = _account(phone="03", prefecture="大阪府", address="北区")
-    changes = registry_changes(account, _record(prefecture="", city="", street="", en_name=""), _schema())
+    changes = registry_changes(account, _record(prefecture="", city="", street="", en_name=""))
     assert "prefecture" not in {c.field for c in changes}
     assert "address" not in {c.field for c in changes}
 

@@ -749,7 +749,7 @@ class ImportStagedCards:
     def _account(self, principal: Principal, uow: SalesUnitOfWork, inner: SalesDeps, f: CardFields, key: str,
                  records: Mapping[str, CorporateRecord], made: dict[str, UUID]) -> tuple[UUID, bool, str | None]:
         """The account of a company no visible account matches: one made earlier in this import, the account
-        holding the registry's 法人番号, or a new one (with the registry's number, kana and address)."""
+        holding the registry's 法人番号, or a new one (with the registry's number, kana, address and English name)."""
         record = records.get(key)
         if key in made:
             return made[key], False, record.corporate_number if record else None
@@ -760,7 +760,8 @@ class ImportStagedCards:
                 made[key] = holder
                 return holder, False, record.corporate_number
             values |= {"corporate_number": record.corporate_number, "kana": record.furigana,
-                       "postal_code": _postal(record.postal_code), "address": record.address}
+                       "postal_code": _postal(record.postal_code), "address": record.address,
+                       "en_name": record.en_name}
         else:
             values |= {"postal_code": f.postal_code, "address": f.address, "phone": f.phone, "url": f.url}
         account = CreateAccount(inner)(principal, CreateAccountCommand(values={k: v for k, v in values.items() if v}))

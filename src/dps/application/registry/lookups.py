@@ -11,17 +11,16 @@ Where the registry's values land on an account:
 | postal code (7 digits)      | postal_code as 123-4567                                    |
 | prefecture                  | prefecture                                                 |
 | city + street (or abroad)   | address                                                    |
-| English name, closing date, | the account custom field of the same key (`en_name`, `close_date`,    |
-| closing cause, successor    | `close_cause`, `successor_number`) if the tenant defined one; else shown only |
-
-The account table has no columns for the last four (no migration here: the schema's next revisions
-belong to the offline registry and the card import); a custom field keeps them until it does.
+| English name                | en_name                                                    |
+| closing date                | closed_on (compared and shown as 2024-04-01)               |
+| closing cause               | close_cause, the NTA's code (gBizINFO's text turned into it), shown in words |
+| successor corporate number  | successor_corporate_number                                 |
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -30,15 +29,12 @@ from dps.application.registry.read_models import (
     CorporationCandidate,
     FieldChange,
     RegistryComparison,
-    close_cause_label,
 )
 from dps.application.sales.access import ensure_visible, viewer_in
 from dps.application.sales.accounts.commands import UpdateAccount, UpdateAccountCommand
-from dps.application.sales.accounts.record_parts import RecordParts
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.errors import Invalid, NotFound
 from dps.application.shared.guards import ensure_can_write
-from dps.domain.catalog.custom_fields import CustomFieldSchema
 from dps.domain.registry.corporate_number import CorporateNumber
 from dps.domain.sales.accounts import Account
 from dps.domain.shared.errors import DomainError
@@ -48,10 +44,11 @@ from dps.domain.shared.text import normalize_for_search
 MIN_NAME_LENGTH = 2
 MAX_CANDIDATES = 20
 ACCOUNT_COLUMNS = ("name", "kana", "postal_code", "prefecture", "address")
-"""Registry fields an account keeps in its own columns."""
-CUSTOM_FIELD_KEYS = ("en_name", "close_date", "close_cause", "successor_number")
-"""Registry fields an account keeps only where the tenant defined an account custom field of that key."""
-FIELDS = ACCOUNT_COLUMNS + CUSTOM_FIELD_KEYS
+"""Registry fields of the company's name and address (what a candidate fills in)."""
+STATUS_COLUMNS = ("en_name", "closed_on", "close_cause", "successor_corporate_number")
+"""Registry fields of the company's English name and status (閉鎖)."""
+FIELDS = ACCOUNT_COLUMNS + STATUS_COLUMNS
+"""Every registry field an account keeps, by account attribute name."""
 _CORPORATE_FORMS = tuple(normalize_for_search(w) for w in (
     "カブシキガイシャ", "カブシキカイシャ", "ユウゲンガイシャ", "ユウゲンカイシャ", "ゴウドウガイシャ",
     "ゴウドウカイシャ",
@@ -85,21 +82,25 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def registry_only_values(record: CorporateRecord) -> dict[str, str]:
-    """The registry fields an account has no column for, as text."""
-    return {
-        "en_name": record.en_name,
-        "close_date": record.close_date.isoformat() if record.close_date else "",
-        "close_cause": close_cause_label(record.close_cause) if record.close_cause else "",
-        "successor_number": record.successor_number,
-    }
+def status_values(record: CorporateRecord) -> dict[str, str]:
+    """The English name and the closing status as the account stores them, as text (a date in ISO form,
+    the closing cause as the NTA's code; empty where the registry says nothing)."""
+    return dict(candidate_of(record).status_values)
+
+
+def stored_text(account: Account, field: str) -> str:
+    """An account's value of a registry field, as text in the form `status_values` gives."""
+    value = getattr(account, field)
+    if value is None:
+        return ""
+    return value.isoformat() if field == "closed_on" else str(value)
 
 
 def candidate_of(record: CorporateRecord) -> CorporationCandidate:
     return CorporationCandidate(
         corporate_number=record.corporate_number, name=record.name, source=record.source,
-        values=account_values(record), en_name=record.en_name, close_date=record.close_date,
-        close_cause=record.close_cause, successor_number=record.successor_number,
+        values=account_values(record), en_name=_nfkc(record.en_name), close_date=record.close_date,
+        close_cause=record.close_cause.strip(), successor_number=record.successor_number.strip(),
     )
 
 
@@ -128,21 +129,14 @@ def same_value(field: str, current: str, registry: str) -> bool:
     return _fold(current) == _fold(registry)
 
 
-def registry_changes(account: Account, record: CorporateRecord, schema: CustomFieldSchema) -> tuple[FieldChange, ...]:
+def registry_changes(account: Account, record: CorporateRecord) -> tuple[FieldChange, ...]:
     """The fields where `account` differs from `record`, in FIELDS order. A field the registry leaves
     empty is not offered (applying it would erase what the user typed)."""
     changes: list[FieldChange] = []
-    for field, value in account_values(record).items():
-        current = str(getattr(account, field) or "")
+    for field, value in {**account_values(record), **status_values(record)}.items():
+        current = stored_text(account, field)
         if value and not same_value(field, current, value):
             changes.append(FieldChange(field=field, current=current, registry=value, target=field))
-    for field, value in registry_only_values(record).items():
-        definition = schema.definition(field)
-        stored = account.custom_fields.get(field)
-        current = "" if stored is None else str(stored)
-        if value and not same_value(field, current, value):
-            changes.append(FieldChange(field=field, current=current, registry=value,
-                                       target=f"custom_fields.{field}" if definition is not None else None))
     return tuple(changes)
 
 
@@ -200,7 +194,6 @@ class CompareAccountWithRegistry:
             if account is None:
                 raise NotFound("account", account_id)
             ensure_visible(viewer, account.access, "account", account_id)
-            schema = uow.custom_fields.schema_for("account")
         if not account.corporate_number:
             raise Invalid.field("corporate_number", "法人番号が登録されていません。先に法人番号を入力してください"
                                                     " / the account has no corporate number; enter it first")
@@ -212,7 +205,7 @@ class CompareAccountWithRegistry:
         return RegistryComparison(
             account_id=account.id, account_name=account.name, version=account.version,
             corporate_number=account.corporate_number, corporation=candidate_of(record),
-            changes=registry_changes(account, record, schema),
+            changes=registry_changes(account, record),
         )
 
 
@@ -237,18 +230,12 @@ class ApplyRegistryToAccount:
         comparison = self._compare(principal, account_id)
         changes = [c for f in chosen if (c := comparison.change(f)) is not None]
         if comparison.version == expected_version:  # a stale version is UpdateAccount's Conflict (409)
-            _check_applicable(changes)
-        values: dict[str, Any] = {c.field: c.registry for c in changes if c.target == c.field}
-        custom: Mapping[str, Any] = {c.field: c.registry for c in changes if c.target != c.field}
-        parts = RecordParts(custom_fields=custom) if custom else RecordParts()
+            _check_changes(changes)
+        values: dict[str, Any] = {c.field: c.registry for c in changes}
         return UpdateAccount(self._d)(principal, UpdateAccountCommand(
-            account_id=account_id, expected_version=expected_version, values=values, parts=parts))
+            account_id=account_id, expected_version=expected_version, values=values))
 
 
-def _check_applicable(changes: Sequence[FieldChange]) -> None:
-    homeless = [c.field for c in changes if not c.applicable]
-    if homeless:
-        raise Invalid.field("fields", "取引先に保存する項目がありません (拡張項目を定義してください) / the account has "
-                                      f"no field for: {', '.join(homeless)} (define an account custom field)")
+def _check_changes(changes: Sequence[FieldChange]) -> None:
     if not changes:
         raise Invalid.field("fields", "選んだ項目は登録情報と同じです / the chosen fields already match the registry")

@@ -10,19 +10,14 @@ from uuid import UUID
 from attrs import frozen
 
 from dps.application.registry.ports import RegistrySource
-
-CLOSE_CAUSES: Mapping[str, str] = {
-    "01": "清算の結了等 / liquidation completed",
-    "11": "合併による解散等 / dissolved by merger",
-    "21": "登記官による閉鎖 / closed by the registrar",
-    "31": "その他の清算の結了等 / other liquidation",
-}
-"""The NTA's 登記記録の閉鎖等の事由 codes (reference §1: closeCause)."""
+from dps.domain.registry.close_causes import close_cause_code
+from dps.domain.registry.close_causes import close_cause_label as _label
 
 
 def close_cause_label(code: str) -> str:
-    """The people's words for a closing cause code; an unknown code is shown as it is."""
-    return CLOSE_CAUSES.get(code, code)
+    """The people's words for a closing cause (the NTA's code, or its text as gBizINFO gave it), 'ja / en';
+    an unknown code is shown as it is."""
+    return _label(close_cause_code(code)) if code.strip() else ""
 
 
 @frozen
@@ -48,14 +43,26 @@ class CorporationCandidate:
         return close_cause_label(self.close_cause)
 
     @property
+    def status_values(self) -> dict[str, str]:
+        """The English name and the closing status as an account's fields would take them (a date in ISO
+        form, the closing cause as its code; empty when the registry says nothing)."""
+        return {
+            "en_name": self.en_name,
+            "closed_on": self.close_date.isoformat() if self.close_date else "",
+            "close_cause": close_cause_code(self.close_cause) if self.close_cause.strip() else "",
+            "successor_corporate_number": self.successor_number,
+        }
+
+    @property
     def address(self) -> str:
         return f"{self.values.get('prefecture', '')}{self.values.get('address', '')}"
 
 
 @frozen
 class FieldChange:
-    """One field where the account and the registry differ. `target` is where applying it writes (an
-    account column, or `custom_fields.<key>`); None when the account has no place for it (shown only)."""
+    """One field where the account and the registry differ, both values as the account stores them (a
+    date as 2024-04-01, a closing cause as its code). `target` is the account field applying it writes
+    (every registry field has one now; kept for the API's shape)."""
 
     field: str
     current: str
@@ -65,6 +72,15 @@ class FieldChange:
     @property
     def applicable(self) -> bool:
         return self.target is not None
+
+    @property
+    def current_label(self) -> str:
+        """The current value as a person reads it (a closing cause in words)."""
+        return close_cause_label(self.current) if self.field == "close_cause" else self.current
+
+    @property
+    def registry_label(self) -> str:
+        return close_cause_label(self.registry) if self.field == "close_cause" else self.registry
 
 
 @frozen

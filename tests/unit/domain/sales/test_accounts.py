@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -120,3 +121,76 @@ def test_account_group_rules() -> None:
         g.rename(" ")
     with pytest.raises(DomainError):
         AccountGroup(id=uuid4(), code="bad code!", name="x")
+
+
+# -- the registry status: English name, closing date and cause, successor ------------------------------
+
+SUCCESSOR = "7000012050002"
+
+
+def test_status_fields_are_kept_as_the_account_stores_them() -> None:
+    a = Account(id=uuid4(), name="旧サンプル", corporate_number="5010001008846", en_name=" Old Sample Co. ",
+                closed_on="2023-03-31", close_cause="合併による解散等", successor_corporate_number="7-0000-1205-0002")
+    assert (a.en_name, a.closed_on, a.close_cause, a.successor_corporate_number) == (
+        "Old Sample Co.", date(2023, 3, 31), "11", SUCCESSOR)
+    assert a.is_closed
+    assert "old sample co." in a.search_text
+    a.change({"closed_on": "", "close_cause": " ", "successor_corporate_number": "", "en_name": ""})
+    assert (a.en_name, a.closed_on, a.close_cause, a.successor_corporate_number) == ("", None, None, None)
+    assert not a.is_closed
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("11", "11"), ("1", "01"), ("登記官による閉鎖", "21"), ("その他の清算の結了等 / other liquidation", "31"),
+    ("dissolved by merger", "11"), ("精算の結了等", "01"), ("破産手続開始", "破産手続開始"),
+])
+def test_a_close_cause_is_stored_as_the_ntas_code_when_it_is_one(given: str, stored: str) -> None:
+    assert Account(id=uuid4(), name="A", close_cause=given).close_cause == stored
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"en_name": "x" * 201}, "en_name"),
+    ({"closed_on": "2023-02-30"}, "closed_on"),
+    ({"closed_on": "yesterday"}, "closed_on"),
+    ({"closed_on": datetime(2023, 3, 31, 12, 0)}, "closed_on"),
+    ({"close_cause": "x" * 101}, "close_cause"),
+    ({"close_cause": 11}, "close_cause"),
+    ({"successor_corporate_number": "1234"}, "successor_corporate_number"),
+    ({"successor_corporate_number": "1000012050002"}, "successor_corporate_number"),
+])
+def test_bad_status_values_are_refused_naming_the_field(values: dict[str, object], field: str) -> None:
+    a = Account(id=uuid4(), name="A")
+    with pytest.raises(DomainError) as e:
+        a.change(values)
+    assert e.value.field == field
+    with pytest.raises(DomainError) as built:
+        Account(id=uuid4(), name="A", **values)  # type: ignore[arg-type]
+    assert built.value.field == field
+
+
+def test_the_successor_is_not_the_account_itself_and_a_refused_change_changes_nothing() -> None:
+    with pytest.raises(DomainError) as own:
+        Account(id=uuid4(), name="A", corporate_number=SUCCESSOR, successor_corporate_number=SUCCESSOR)
+    assert own.value.field == "successor_corporate_number"
+    a = Account(id=uuid4(), name="A", corporate_number="5010001008846")
+    with pytest.raises(DomainError):
+        a.change({"name": "B", "en_name": "B Co.", "successor_corporate_number": "5010001008846"})
+    assert (a.name, a.en_name, a.successor_corporate_number) == ("A", "", None)
+    b = Account(id=uuid4(), name="B", successor_corporate_number=SUCCESSOR)
+    with pytest.raises(DomainError) as taken:
+        b.change({"corporate_number": SUCCESSOR})  # becoming its own successor is refused too
+    assert taken.value.field == "successor_corporate_number"
+    assert b.corporate_number is None
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12), st.integers(1, 8))
+def test_a_successor_with_a_bad_check_digit_is_always_refused(base: str, shift: int) -> None:
+    wrong = f"{(check_digit(base) + shift - 1) % 9 + 1}{base}"
+    assert wrong[0] != str(check_digit(base))
+    with pytest.raises(DomainError) as e:
+        Account(id=uuid4(), name="A", successor_corporate_number=wrong)
+    assert e.value.field == "successor_corporate_number"
+    a = Account(id=uuid4(), name="A")
+    with pytest.raises(DomainError):
+        a.change({"successor_corporate_number": wrong})
+    assert a.successor_corporate_number is None

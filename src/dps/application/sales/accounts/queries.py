@@ -24,11 +24,14 @@ from dps.domain.shared.principal import Principal
 
 @frozen
 class AccountDetail:
-    """One account as its page shows it: the aggregate, the groups it belongs to and its parent's name."""
+    """One account as its page shows it: the aggregate, the groups it belongs to, its parent's name and
+    the account of its 承継法人番号 (successor) when the tenant has one the principal can see."""
 
     account: Account
     groups: Sequence[AccountGroup]
     parent_name: str | None = None
+    successor_id: UUID | None = None
+    successor_name: str | None = None
 
 
 class SearchAccounts:
@@ -60,8 +63,14 @@ class GetAccount:
                 chain = uow.records.access_chain(RecordType.ACCOUNT, account.parent_account_id)
                 if chain is not None and visible_chain(viewer, chain):
                     parent_name = uow.records.label_of(RecordType.ACCOUNT, account.parent_account_id)
+            successor_id = successor_name = None
+            if account.successor_corporate_number is not None:
+                found = uow.accounts.id_by_corporate_number(account.successor_corporate_number)
+                chain = uow.records.access_chain(RecordType.ACCOUNT, found) if found is not None else None
+                if found is not None and chain is not None and visible_chain(viewer, chain):
+                    successor_id, successor_name = found, uow.records.label_of(RecordType.ACCOUNT, found)
             return AccountDetail(account=account, groups=uow.account_groups.groups_of(account_id),
-                                 parent_name=parent_name)
+                                 parent_name=parent_name, successor_id=successor_id, successor_name=successor_name)
 
 
 class ListAccountPersons:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +16,8 @@ from dps.domain.shared.ids import OrganizationId, UserId
 class AccountListItem:
     """One row of an account list: the account's own columns, read straight from its row. Staff,
     the 非公開 allow-list, relations and groups are on the detail only (`is_restricted` tells a list
-    that the account is 非公開). `website` is the company's web site (column `url`)."""
+    that the account is 非公開). `website` is the company's web site (column `url`); `closed_on` set means
+    the registry closed the company (閉鎖)."""
 
     id: UUID
     version: int
@@ -37,6 +38,10 @@ class AccountListItem:
     transaction_status_code: str | None
     employees: int | None
     notes: str
+    en_name: str
+    closed_on: date | None
+    close_cause: str | None
+    successor_corporate_number: str | None
     parent_account_id: UUID | None
     owner_id: UserId | None
     owner_organization_id: OrganizationId | None
@@ -46,3 +51,7 @@ class AccountListItem:
     updated_at: datetime
     is_restricted: bool
     custom_fields: Mapping[str, Any]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None

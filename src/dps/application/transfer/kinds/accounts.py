@@ -1,12 +1,15 @@
 """取引先 accounts as a sheet. Natural key: 法人番号 (corporate number) when given, else the account
 code; the parent account is named by corporate number or code, the owner by login id; custom fields
-are `cf.<key>` columns. Staff, 非公開 allow-lists and relations are not in the sheet: an update keeps
-them, an insert creates an unrestricted account owned by the owner column (else the acting user)."""
+are `cf.<key>` columns. The registry status columns: 英語名, 閉鎖日 (a date), 閉鎖事由 (the NTA's code
+01/11/21/31, or its text, which is stored as the code) and 承継法人番号 (check digit validated). Staff,
+非公開 allow-lists and relations are not in the sheet: an update keeps them, an insert creates an
+unrestricted account owned by the owner column (else the acting user)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -59,11 +62,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("owner", "担当者", "Owner", ColumnType.REFERENCE, reference="user"),
     Column("employees", "従業員数", "Employees", N),
     Column("notes", "備考", "Notes", T, max_length=20000),
+    Column("en_name", "英語名", "English name", T, max_length=200),
+    Column("closed_on", "閉鎖日", "Closed on", ColumnType.DATE),
+    Column("close_cause", "閉鎖事由", "Close cause", T, max_length=100),
+    Column("successor_corporate_number", "承継法人番号", "Successor corporate number", T, max_length=13),
 )
 
 DATA_FIELDS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.key in EDITABLE_FIELDS)
 """The sheet columns that are plain account attributes."""
-_NULLABLE = frozenset({"code", "corporate_number", *ACCOUNT_CODE_LISTS})
+_NULLABLE = frozenset({"code", "corporate_number", "closed_on", "close_cause", "successor_corporate_number",
+                       *ACCOUNT_CODE_LISTS})
 _ALIASES = {"parent_account_id": "parent", "owner_id": "owner"}
 _CORPORATE_NUMBER = re.compile(r"^\d{13}$")
 _NOT_EDITABLE = "この取引先を更新する権限がありません / you may not change this account"
@@ -74,6 +82,8 @@ def _field_value(key: str, value: Any) -> Any:
         return None if key in _NULLABLE else ("" if key != "employees" else None)
     if isinstance(value, str):
         return value.strip() or (None if key in _NULLABLE else "")
+    if isinstance(value, date):
+        return value
     if key in _NULLABLE or (key not in ("employees",) and not isinstance(value, str)):
         return str(value)
     return value

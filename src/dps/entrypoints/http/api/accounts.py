@@ -41,6 +41,7 @@ from dps.application.sales.accounts.read_models import AccountListItem
 from dps.application.sales.accounts.record_parts import UNSET
 from dps.application.sales.deps import SalesDeps
 from dps.application.shared.paging import Page
+from dps.domain.registry.close_causes import close_cause_label
 from dps.domain.sales.account_groups import AccountGroup
 from dps.domain.sales.accounts import Account
 from dps.domain.shared.ids import UserId
@@ -74,12 +75,21 @@ Unset = msgspec.UnsetType
 _COLUMNS = (
     "name", "kana", "code", "short_name", "corporate_number", "postal_code", "prefecture", "address", "phone",
     "fax", "website", "industry_code", "size_code", "account_type_code", "transaction_status_code", "employees",
-    "notes",
+    "notes", "en_name", "closed_on", "close_cause", "successor_corporate_number",
 )
 
 
 def account_url(account_id: UUID) -> str:
     return f"/accounts/{account_id}"
+
+
+def _status_fields(a: Account | AccountListItem) -> dict[str, Any]:
+    """英語名 and the registry status (閉鎖日, 閉鎖事由 with its label, 承継法人番号)."""
+    return {
+        "en_name": a.en_name, "closed_on": a.closed_on, "close_cause": a.close_cause,
+        "close_cause_label": close_cause_label(a.close_cause) if a.close_cause else None,
+        "successor_corporate_number": a.successor_corporate_number,
+    }
 
 
 def account_out(a: Account, *, detail: AccountDetail | None = None) -> AccountOut:
@@ -89,7 +99,9 @@ def account_out(a: Account, *, detail: AccountDetail | None = None) -> AccountOu
         prefecture=a.prefecture, address=a.address, phone=a.phone, fax=a.fax, website=a.url,
         industry_code=a.industry_code, size_code=a.size_code, account_type_code=a.account_type_code,
         transaction_status_code=a.transaction_status_code, employees=a.employees, notes=a.notes,
+        **_status_fields(a),
         parent_account_id=a.parent_account_id, parent_name=detail.parent_name if detail else None,
+        successor_account_id=detail.successor_id if detail else None,
         is_restricted=a.is_restricted, relations=relations_out(a.relations),
         groups=[GroupRefOut(id=g.id, code=g.code, name=g.name) for g in detail.groups] if detail else None,
     )
@@ -102,7 +114,7 @@ def account_item_out(i: AccountListItem) -> AccountItemOut:
         prefecture=i.prefecture, address=i.address, phone=i.phone, fax=i.fax, website=i.website,
         industry_code=i.industry_code, size_code=i.size_code, account_type_code=i.account_type_code,
         transaction_status_code=i.transaction_status_code, employees=i.employees, notes=i.notes,
-        parent_account_id=i.parent_account_id,
+        **_status_fields(i), parent_account_id=i.parent_account_id,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +22,10 @@ Unset = msgspec.UnsetType
 
 class AccountIn(msgspec.Struct, kw_only=True):
     """A new account. Codes are values of the tenant's code lists (account_type, transaction_status,
-    industry, company_size). ``owner_id`` defaults to the caller; ``restriction`` makes it 非公開."""
+    industry, company_size). ``owner_id`` defaults to the caller; ``restriction`` makes it 非公開.
+    ``closed_on``, ``close_cause`` (the NTA's code 01/11/21/31; its Japanese text is turned into the code)
+    and ``successor_corporate_number`` (13 digits with a valid check digit, not the account's own) are the
+    registry's status of the company; ``en_name`` its English name."""
 
     name: str
     kana: str | Unset = msgspec.UNSET
@@ -41,6 +44,10 @@ class AccountIn(msgspec.Struct, kw_only=True):
     transaction_status_code: str | Unset | None = msgspec.UNSET
     employees: int | Unset | None = msgspec.UNSET
     notes: str | Unset = msgspec.UNSET
+    en_name: str | Unset = msgspec.UNSET
+    closed_on: date | Unset | None = msgspec.UNSET
+    close_cause: str | Unset | None = msgspec.UNSET
+    successor_corporate_number: str | Unset | None = msgspec.UNSET
     parent_account_id: UUID | None = None
     owner_id: UUID | Unset | None = msgspec.UNSET
     staff: list[StaffIn] = msgspec.field(default_factory=list)
@@ -71,6 +78,10 @@ class AccountPatchIn(msgspec.Struct, kw_only=True):
     transaction_status_code: str | Unset | None = msgspec.UNSET
     employees: int | Unset | None = msgspec.UNSET
     notes: str | Unset = msgspec.UNSET
+    en_name: str | Unset = msgspec.UNSET
+    closed_on: date | Unset | None = msgspec.UNSET
+    close_cause: str | Unset | None = msgspec.UNSET
+    successor_corporate_number: str | Unset | None = msgspec.UNSET
     parent_account_id: UUID | Unset | None = msgspec.UNSET
     owner_id: UUID | Unset | None = msgspec.UNSET
     staff: list[StaffIn] | Unset = msgspec.UNSET
@@ -84,7 +95,9 @@ class GroupRefOut(msgspec.Struct):
     name: str
 
 class AccountOut(msgspec.Struct, kw_only=True):
-    """An account; ``url`` is its stable page link (URL取得), ``website`` the company's web site."""
+    """An account; ``url`` is its stable page link (URL取得), ``website`` the company's web site.
+    ``close_cause_label`` is the cause in words; ``successor_account_id`` the account of the tenant whose
+    corporate number is ``successor_corporate_number``, when the caller can see it (detail only)."""
 
     id: UUID
     version: int
@@ -106,8 +119,14 @@ class AccountOut(msgspec.Struct, kw_only=True):
     transaction_status_code: str | None
     employees: int | None
     notes: str
+    en_name: str
+    closed_on: date | None
+    close_cause: str | None
+    close_cause_label: str | None
+    successor_corporate_number: str | None
     parent_account_id: UUID | None
     parent_name: str | None = None
+    successor_account_id: UUID | None = None
     owner_id: UUID | None
     owner_organization_id: UUID | None
     created_by: UUID | None
@@ -145,6 +164,11 @@ class AccountItemOut(msgspec.Struct, kw_only=True):
     transaction_status_code: str | None
     employees: int | None
     notes: str
+    en_name: str
+    closed_on: date | None
+    close_cause: str | None
+    close_cause_label: str | None
+    successor_corporate_number: str | None
     parent_account_id: UUID | None
     owner_id: UUID | None
     owner_organization_id: UUID | None

@@ -52,12 +52,17 @@ class CorporationListOut(msgspec.Struct, kw_only=True):
 
 
 class FieldChangeOut(msgspec.Struct, kw_only=True):
-    """``target``: the account field applying it writes (``custom_fields.<key>`` for a custom field);
-    null when the account has no field for it (define an account custom field with that key)."""
+    """One differing field, named as the account's field (name, kana, postal_code, prefecture, address,
+    en_name, closed_on, close_cause, successor_corporate_number). ``current`` and ``registry`` are the
+    values as the account stores them (a date as 2024-04-01, a closing cause as its code);
+    ``current_label`` and ``registry_label`` as people read them. ``target``: the account field applying
+    it writes."""
 
     field: str
     current: str
     registry: str
+    current_label: str
+    registry_label: str
     target: str | None
     applicable: bool
 
@@ -86,8 +91,8 @@ def corporation_out(c: CorporationCandidate) -> CorporationOut:
 
 
 def _change_out(c: FieldChange) -> FieldChangeOut:
-    return FieldChangeOut(field=c.field, current=c.current, registry=c.registry, target=c.target,
-                          applicable=c.applicable)
+    return FieldChangeOut(field=c.field, current=c.current, registry=c.registry, current_label=c.current_label,
+                          registry_label=c.registry_label, target=c.target, applicable=c.applicable)
 
 
 @get("/registry/corporations", summary="Corporations (法人) by corporate number or name", sync_to_thread=True)

@@ -222,7 +222,8 @@
   }
 
   /* [data-registry-fill]: looks the typed 法人番号 (else the name) up in the registry and fills the form
-     with the picked corporation. */
+     with the picked corporation: name, kana, address, postal code, English name (en_name) and the
+     closing status (closed_on, close_cause, successor_corporate_number) where the registry gives them. */
   function registryFill(box) {
     var form = box.closest("form");
     var button = box.querySelector("[data-registry-search]");
@@ -230,11 +231,14 @@
     var note = box.querySelector(".registry-message");
     if (!form || !button || !list || !note) { return; }
     var say = function (text) { note.textContent = text || ""; note.hidden = !text; };
-    var field = function (key) { return form.elements[key] || form.elements["cf." + key] || null; };
+    var field = function (key) { return form.elements[key] || null; };
+    /* the status fields ([data-registry-status]) follow the registry even when it leaves them empty (an
+       active corporation clears a closing date typed before); the others are only filled, never erased */
+    var status = (box.getAttribute("data-registry-status") || "").split(/\s+/).filter(Boolean);
     function fill(item) {
       Object.keys(item.values || {}).forEach(function (key) {
         var input = field(key);
-        if (input && item.values[key]) {
+        if (input && (item.values[key] || status.indexOf(key) >= 0)) {
           input.value = item.values[key];
           input.dispatchEvent(new Event("input", { bubbles: true }));
         }

@@ -36,6 +36,7 @@ from dps.application.sales.opportunities.read_models import OpportunitySearch
 from dps.application.shared.errors import Conflict
 from dps.application.shared.guards import ensure_can_write
 from dps.application.shared.paging import Page, PageRequest
+from dps.domain.registry.close_causes import CLOSE_CAUSES, close_cause_label
 from dps.domain.sales.accounts import ACCOUNT_CODE_LISTS
 from dps.domain.sales.records import RecordType, SalesRecord
 from dps.domain.shared.ids import UserId
@@ -77,12 +78,15 @@ NAME_ROWS = 100
 DIGITS = re.compile(r"\D")
 TEXT_FIELDS = (
     "name", "kana", "code", "short_name", "corporate_number", "postal_code", "prefecture", "address", "phone",
-    "fax", "website", "notes",
+    "fax", "website", "notes", "en_name", "close_cause", "successor_corporate_number",
 )
 """The account's text columns as the form names them (``website`` is the column ``url``, as in the API)."""
 ERROR_FIELDS = {"url": "website", "restriction": "is_restricted"}
 """The use case's field names that the form names otherwise."""
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+CLOSE_CAUSE_OPTIONS = tuple((code, f"{code} {close_cause_label(code)}") for code in CLOSE_CAUSES)
+"""閉鎖事由 choices of the account form: the NTA's codes with their words (an unknown stored text is added
+by the template so that saving keeps it)."""
 
 
 class SavedRecord(Protocol):
@@ -211,6 +215,7 @@ def account_page(
         "labels": code_labels_of(lists), "users": user_names(principal, user_index),
         "relation_names": relation_names, "local_time": local_time(principal), "me": principal.user_id,
         "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
+        "close_cause_label": close_cause_label,
     })
 
 
@@ -223,6 +228,7 @@ def _values_of(detail: AccountDetail) -> dict[str, Any]:
     values |= {code: getattr(a, code) or "" for code in ACCOUNT_CODE_LISTS}
     values |= {
         "employees": "" if a.employees is None else str(a.employees),
+        "closed_on": a.closed_on.isoformat() if a.closed_on else "",
         "parent_account_id": str(a.parent_account_id) if a.parent_account_id else "",
         "parent_account_id_label": detail.parent_name or "",
     }
@@ -234,6 +240,7 @@ def _read_account(form: FieldReader, definitions: Sequence[CustomFieldView]
     values: dict[str, Any] = {"url" if n == "website" else n: form.raw(n) for n in TEXT_FIELDS}
     values |= {code: form.text(code) for code in ACCOUNT_CODE_LISTS}
     values["employees"] = form.integer("employees")
+    values["closed_on"] = form.date("closed_on")
     form.raw("parent_account_id_label")
     parent = form.uuid("parent_account_id")
     parts = RecordParts(restriction=read_restriction(form), custom_fields=read_custom_fields(form, definitions))
@@ -243,7 +250,7 @@ def _read_account(form: FieldReader, definitions: Sequence[CustomFieldView]
 @get("/accounts/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
 def account_new(principal: Principal, sales_deps: SalesDeps, record_forms: RecordForms) -> Template:
     ensure_can_write(principal, sales_deps.audit, "account.create")
-    return record_forms.render(FORM, "account", values={}, account=None)
+    return record_forms.render(FORM, "account", values={}, account=None, close_causes=CLOSE_CAUSE_OPTIONS)
 
 
 @post("/accounts/new", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
@@ -257,7 +264,7 @@ def account_create(
         FORM, "account", form,
         lambda: CreateAccount(sales_deps)(principal, CreateAccountCommand(
             values=values, parent_account_id=parent, parts=parts)),
-        account=None,
+        account=None, close_causes=CLOSE_CAUSE_OPTIONS,
     )
 
 
@@ -266,7 +273,8 @@ def account_edit(principal: Principal, raw_id: str, sales_deps: SalesDeps, recor
     with not_found_page():
         detail = GetAccount(sales_deps)(principal, record_id("account", raw_id))
     ensure_can_write(principal, sales_deps.audit, "account.update")
-    return record_forms.render(FORM, "account", values=_values_of(detail), account=detail.account)
+    return record_forms.render(FORM, "account", values=_values_of(detail), account=detail.account,
+                               close_causes=CLOSE_CAUSE_OPTIONS)
 
 
 @post("/accounts/{raw_id:str}/edit", include_in_schema=False, sync_to_thread=True, dependencies=FORM_DEPENDENCIES)
@@ -283,7 +291,7 @@ def account_update(
         FORM, "account", form,
         lambda: UpdateAccount(sales_deps)(principal, UpdateAccountCommand(
             account_id=account.id, expected_version=version, values=values, parent_account_id=parent, parts=parts)),
-        account=account,
+        account=account, close_causes=CLOSE_CAUSE_OPTIONS,
     )
 
 

@@ -43,7 +43,7 @@ def _choice(c: CorporationCandidate) -> dict[str, Any]:
         "corporate_number": c.corporate_number, "label": c.name,
         "detail": " ".join(filter(None, (c.corporate_number, f"〒{postal}" if postal else "", c.address))) + status,
         "closed": c.is_closed,
-        "values": {**c.values, "corporate_number": c.corporate_number, "en_name": c.en_name},
+        "values": {**c.values, "corporate_number": c.corporate_number, **c.status_values},
     }
 
 

@@ -30,8 +30,8 @@ from dps.domain.visibility.policy import Viewer
 DATA_COLUMNS: tuple[str, ...] = (
     "code", "name", "kana", "short_name", "corporate_number", "postal_code", "prefecture", "address", "phone",
     "fax", "url", "industry_code", "size_code", "account_type_code", "transaction_status_code",
-    "parent_account_id", "employees", "notes", "owner_id", "owner_organization_id", "custom_fields",
-    "updated_by", "updated_at",
+    "parent_account_id", "employees", "notes", "en_name", "closed_on", "close_cause", "successor_corporate_number",
+    "owner_id", "owner_organization_id", "custom_fields", "updated_by", "updated_at",
 )
 """What an import writes (staff, 非公開 allow-lists and relations are not in the sheet)."""
 

@@ -26,6 +26,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "acct.notes": ("備考", "Notes"),
     "acct.groups": ("取引先汎用グループ", "Account groups"),
     "acct.owner": ("所有者", "Owner"),
+    "acct.en_name": ("英語名", "English name"),
+    "acct.closed_on": ("閉鎖日", "Closed on"),
+    "acct.close_cause": ("閉鎖事由", "Close cause"),
+    "acct.successor": ("承継法人番号", "Successor"),
+    "acct.successor_hint": ("合併等で承継した法人の法人番号 (13桁)", "corporate number of the successor (13 digits)"),
+    "acct.closed": ("閉鎖", "Closed"),
+    "acct.status_block": ("閉鎖情報", "Closing status"),
     # screens
     "acct.new": ("取引先の新規登録", "New account"),
     "acct.edit": ("取引先の編集", "Edit account"),
