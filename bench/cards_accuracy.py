@@ -10,6 +10,9 @@ and photographed), then reads each twice:
   first phone number, a FAX line, a line with 株式会社), the floor any reader should beat;
 - DPS: `TesseractOcr` (preprocessing, orientation, vertical cards) + the domain parser.
 
+Tune on seeds 2026, 7, 11, 12; seeds 101, 202 and 303 are the held-out evaluation set (run them at
+the end and report all three and their mean; docs/adr/0016-card-ocr.md).
+
 A field is right when it equals the known value after NFKC and with whitespace removed; all 14 fields
 of every card count, empty expected ones too. Seconds per card are wall time with one OCR thread
 (OMP_THREAD_LIMIT=1), rendering excluded.

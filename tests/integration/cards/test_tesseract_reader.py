@@ -1,6 +1,7 @@
 """The local Tesseract reader on rendered cards: the key fields (email, phone, company, name) come out
-right on a clean horizontal card, a scanned horizontal card, a vertical card and an English one; bad
-bytes are `UnreadableImage`. Kept to four OCR runs: the full accuracy figure is `bench/cards_accuracy.py`."""
+right on a clean horizontal card, a scanned horizontal card, a vertical card (clean and photographed) and
+an English one; bad bytes are `UnreadableImage`; a solid logo before the company name is found and blanked,
+a bold glyph is not. Kept to five card reads: the full accuracy figure is `bench/cards_accuracy.py`."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import random
 import unicodedata
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
-from dps.adapters.ocr.preprocess import decode, prepare
+from dps.adapters.ocr.preprocess import decode, erase_leading_mark, prepare
 from dps.adapters.ocr.tesseract import TesseractOcr
 from dps.application.cards.ports import UnreadableImage
 from dps.domain.cards import parse_card
 from tests.fixtures.cards.pools import Layout, random_card
-from tests.fixtures.cards.render import Degradation, RenderedCard, render_card
+from tests.fixtures.cards.render import Degradation, RenderedCard, card_font, render_card
 
 pytestmark = pytest.mark.usefixtures("ocr_tools")
 
@@ -37,6 +38,7 @@ def card(seed: int, layout: Layout, degradation: Degradation) -> RenderedCard:
     (16, "horizontal", "scan"),
     (13, "vertical", "clean"),
     (14, "english", "scan"),
+    (20, "vertical", "photo"),  # perspective undone, columns cut out and set again
 ])
 def test_key_fields_are_read(seed: int, layout: Layout, degradation: Degradation) -> None:
     rendered = card(seed, layout, degradation)
@@ -71,3 +73,22 @@ def test_a_blank_image_has_no_text() -> None:
     Image.new("RGB", (900, 550), (250, 250, 250)).save(buf, "PNG")
     result = TesseractOcr().read(buf.getvalue())
     assert parse_card(result.lines).is_empty
+
+
+def line_image(logo: bool) -> Image.Image:
+    img = Image.new("L", (700, 110), 250)
+    draw = ImageDraw.Draw(img)
+    x = 20
+    if logo:
+        draw.ellipse((x, 15, x + 80, 95), fill=60)
+        x += 105
+    draw.text((x, 22), "東和システム株式会社", font=card_font(56, bold=True), fill=30)
+    return img.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def test_a_solid_logo_before_the_company_is_blanked_and_a_bold_glyph_is_not() -> None:
+    cleaned = erase_leading_mark(line_image(logo=True), 56)
+    assert cleaned is not None
+    assert cleaned.crop((20, 15, 100, 95)).getextrema()[0] > 200  # the disc is paper now
+    assert cleaned.crop((125, 20, 600, 90)).getextrema()[0] < 100  # the name is still there
+    assert erase_leading_mark(line_image(logo=False), 56) is None

@@ -78,3 +78,38 @@ def test_a_logo_glyph_before_the_company_is_dropped(seed: int, junk: str) -> Non
     lines = text_lines(card, rng)
     lines = [junk + line if line == card.company_line else line for line in lines]
     assert parse_card(lines).company.replace(" ", "") == card.fields.company.replace(" ", "")
+
+
+@pytest.mark.parametrize(("line", "company"), [
+    ("(株)富士見建設株式会社", "富士見建設株式会社"),  # a ring logo read as a bracketed glyph
+    ("(〇ミライ電子株式会社", "ミライ電子株式会社"),
+    ("(、)有限会社大和ソリューションズ", "有限会社大和ソリューションズ"),
+    ("(株)東和システム", "(株)東和システム"),  # a legal form in front stays
+    ("東和システム株 式会社", "東和システム株式会社"),  # the form itself split by a space
+    ("サン プル商事有限会社", "サンプル商事有限会社"),  # two katakana are the name's start, not a logo
+])
+def test_more_company_lines_as_read(line: str, company: str) -> None:
+    assert parse_card([line, "山田 太郎"]).company == company
+
+
+@pytest.mark.parametrize(("line", "address"), [
+    ("海玉県さいたま市大宮区桜木町1-7-5", "埼玉県さいたま市大宮区桜木町1-7-5"),  # one glyph of the prefecture
+    ("奈川県横浜市西区みなとみらい2-2-1", "神奈川県横浜市西区みなとみらい2-2-1"),  # the designated city tells it
+    ("広島県度島市中区基町11-10", "広島県広島市中区基町11-10"),  # a city named like its prefecture
+    ("東京都洪谷区渋谷2-21-1 丸の内ピル5F", "東京都渋谷区渋谷2-21-1 丸の内ビル5F"),  # a Tokyo ward; ピル -> ビル
+    ("東京都季代田区丸の内1-6-6", "東京都千代田区丸の内1-6-6"),
+    ("石川県金沢市広坂1-1-1", "石川県金沢市広坂1-1-1"),  # right already: left alone
+    ("大阪府大阪市北区格田2-4-9", "大阪府大阪市北区格田2-4-9"),  # a town name is never guessed
+])
+def test_one_misread_glyph_in_prefecture_city_or_ward_is_repaired(line: str, address: str) -> None:
+    got = parse_card(["〒100-0005", line])
+    assert got.address == address
+
+
+def test_a_vertical_postal_code_read_with_a_dot() -> None:
+    assert parse_card(["〒330.0854", "埼玉県さいたま市大宮区桜木町1-7-5"]).postal_code == "330-0854"
+
+
+def test_a_speck_read_as_a_kana_inside_the_name_is_dropped() -> None:
+    got = parse_card(["株式会社サンプル商事", "井上 拓ぜ也"])
+    assert (got.family_name, got.given_name) == ("井上", "拓也")

@@ -2,16 +2,18 @@
 
 How a card is read (docs/adr/0016-card-ocr.md):
 
-1. `preprocess.decode` + `preprocess.prepare`: EXIF orientation, grayscale, crop the card out of a
-   photo, flatten the lighting, deskew, contrast, resize to ~1,600 px.
-2. A landscape card is read with `-l jpn --psm 3`; its mostly-Latin lines (email, URL, phones,
-   English) are read again with `-l eng --psm 6` in one call on a strip of their crops, and the biggest
-   Japanese line (the name) again alone with `--psm 7`, at its size and scaled to ~48 px; the most
+1. `preprocess.decode` + `preprocess.prepare`: EXIF orientation, grayscale, find the card in a photo and
+   undo its perspective, flatten the lighting, deskew, contrast, resize to ~1,600 px.
+2. A landscape card is read with `-l jpn --psm 3`; the text-like ink no line covers (short lines page
+   layout analysis skipped) is read in one `--psm 6` call on a strip of its crops; a solid logo before the
+   company name is blanked and that line read again (`--psm 7`); the mostly-Latin lines (email, URL,
+   phones, English) are read again with `-l eng --psm 6` in one call on a strip of their crops, and the
+   biggest Japanese line (the name) again alone with `--psm 7`, at its size and scaled to ~48 px; the most
    confident reading of each wins.
-3. A portrait card is read as vertical text: columns printed much bigger than the rest (the name) are
-   shrunk in place, `-l jpn_vert --psm 5` reads the columns, and the bottom of the card is read
-   horizontally for the email and URL that vertical cards print across; the lines that supply fields
-   the vertical read lacks are appended.
+3. A portrait card is read as vertical text: its columns are cut out and set again on a clean page (the
+   name scaled to the others' size), `-l jpn_vert --psm 5` reads that page, and the lines printed across
+   the bottom (email, URL) are cut out and read with `-l eng --psm 6`; the lines that supply fields the
+   vertical read lacks are appended.
 4. When a read is poor (fewer than `good_enough` fields), the card is turned by what `--psm 0` (osd)
    says, or by 180° when osd sees nothing, and read again; an upright landscape card that stays poor
    is also read as sparse text (`--psm 11`). The best read (fields recognised, then confidence) wins.
@@ -36,11 +38,22 @@ from collections.abc import Sequence
 from attrs import frozen
 from PIL import Image
 
-from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare, shrink_big_columns, to_png
+from dps.adapters.ocr.preprocess import (
+    PrepareOptions,
+    bottom_lines,
+    decode,
+    erase_leading_mark,
+    prepare,
+    shrink_big_columns,
+    stack_columns,
+    to_png,
+    unread_regions,
+)
 from dps.application.cards.ports import OcrResult, OcrUnavailable
 from dps.domain.cards import CardFields, CardLine, parse_card
 
 _ASCII = re.compile(r"[\x21-\x7e]")
+_COMPANY_HINT = re.compile(r"会社|会杜|\([株有同]\)|Co\.|Ltd|Inc\b|Corp|K\.\s?K|法人", re.IGNORECASE)
 
 
 @frozen
@@ -111,15 +124,28 @@ class TesseractOcr:
 
     def _read_upright(self, img: Image.Image) -> _Read:
         if img.height > img.width * 1.15:
-            columns = to_png(shrink_big_columns(img))
+            stacked = stack_columns(img)
+            columns = to_png(stacked if stacked is not None else shrink_big_columns(img))
             vertical = _Read(self._lines(columns, self.vertical_language, 5, vertical=True),
                              f"{self.vertical_language} psm 5")
             # vertical cards print email and URL horizontally, usually along the bottom
-            bottom = to_png(img.crop((0, int(img.height * 0.7), img.width, img.height)))
-            horizontal = _Read(self._lines(bottom, self.language, 11), f"{self.language} psm 11 (bottom)")
+            bottom = bottom_lines(img)
+            if bottom is None:
+                return vertical
+            # mostly email and URL: the Latin model first, the Japanese one when that reads poorly
+            horizontal = _Read(self._lines(to_png(bottom), self.latin_language or self.language, 6),
+                               f"{self.latin_language or self.language} psm 6 (bottom lines)")
+            if self.latin_language and horizontal.confidence < 70:
+                boxed = self._reread_latin(bottom, _boxed_lines(
+                    self._run(to_png(bottom), ["-l", self.language, "--psm", "6", "tsv"]), vertical=False))
+                japanese = _Read(tuple(line for line, _ in boxed), f"{self.language} psm 6 (bottom lines)")
+                if japanese.score() > horizontal.score():
+                    horizontal = japanese
             return _merge(vertical, horizontal)
         tsv = self._run(to_png(img), ["-l", self.language, "--psm", "3", "-c", "preserve_interword_spaces=1", "tsv"])
         boxed = _boxed_lines(tsv, vertical=False)
+        boxed = self._read_missed(img, boxed)
+        boxed = self._reread_company(img, boxed)
         if self.latin_language:
             boxed = self._reread_latin(img, boxed)
         boxed = self._reread_biggest(img, boxed)
@@ -151,6 +177,55 @@ class TesseractOcr:
             return boxed
         out = list(boxed)
         out[n] = (best, boxed[n][1])
+        return out
+
+    def _reread_company(self, img: Image.Image, boxed: list[tuple[CardLine, Box]]) -> list[tuple[CardLine, Box]]:
+        """A logo printed just before the company name is read as a glyph or two, and often swallows the
+        name's first glyph: when the company line starts with a solid mark, the mark is blanked and the
+        line read again alone (`--psm 7`)."""
+        out = list(boxed)
+        for n, (line, (left, top, right, bottom)) in enumerate(boxed):
+            if not _COMPANY_HINT.search(line.text):
+                continue
+            height = bottom - top
+            crop = img.crop((max(0, left - 2 * height), max(0, top - height // 2), min(img.width, right + height // 2),
+                             min(img.height, bottom + height // 2)))
+            cleaned = erase_leading_mark(crop, int(line.height) or height)
+            if cleaned is None:
+                continue
+            again = _lines_from_tsv(self._run(to_png(cleaned), ["-l", self.language, "--psm", "7", "tsv"]),
+                                    vertical=False)
+            if len(again) == 1 and again[0].confidence >= line.confidence - 10 \
+                    and _COMPANY_HINT.search(again[0].text):
+                out[n] = (CardLine(again[0].text, height=line.height, confidence=again[0].confidence), out[n][1])
+            break
+        return out
+
+    def _read_missed(self, img: Image.Image, boxed: list[tuple[CardLine, Box]]) -> list[tuple[CardLine, Box]]:
+        """Read the text-like ink no line covers (a short title line, a kana reading: page layout analysis
+        skips small isolated lines), stacked into one strip, in one `--psm 6` call; each line read goes
+        into the reading order by its position on the card."""
+        regions = unread_regions(img, [box for _, box in boxed])
+        if not regions:
+            return boxed
+        strip, slots = _strip(img, regions)
+        found: list[tuple[CardLine, Box]] = []
+        for line, (_, top, _, bottom) in _boxed_lines(
+                self._run(to_png(strip), ["-l", self.language, "--psm", "6", "tsv"]), vertical=False):
+            middle = (top + bottom) / 2
+            visible = re.sub(r"\s", "", line.text)
+            if line.confidence < 60 or len(visible) < 2:
+                continue
+            for n, slot_top, slot_bottom in slots:
+                if slot_top <= middle <= slot_bottom:
+                    found.append((line, regions[n]))
+                    break
+        if not found:
+            return boxed
+        out = list(boxed)
+        for line, box in found:
+            at = next((k for k, (_, other) in enumerate(out) if other[1] > box[1]), len(out))
+            out.insert(at, (line, box))
         return out
 
     def _reread_latin(self, img: Image.Image, boxed: list[tuple[CardLine, Box]]) -> list[tuple[CardLine, Box]]:
@@ -238,6 +313,24 @@ def _merge(vertical: _Read, horizontal: _Read) -> _Read:
     extra = tuple(line for line in horizontal.lines
                   if any(_key(v) and _key(v) in _key(line.text) for v in wanted))
     return _Read(vertical.lines + extra, f"{vertical.how} + {horizontal.how}")
+
+
+def _strip(img: Image.Image, boxes: Sequence[Box]) -> tuple[Image.Image, list[tuple[int, int, int]]]:
+    """The `boxes` of `img` cut out and stacked into one white strip, with the (index, top, bottom) of each."""
+    slots: list[tuple[int, int, int]] = []
+    crops = []
+    y = 20
+    for n, (left, top, right, bottom) in enumerate(boxes):
+        pad = max(4, (bottom - top) // 3)
+        crop = img.crop((max(0, left - pad), max(0, top - pad), min(img.width, right + pad),
+                         min(img.height, bottom + pad)))
+        crops.append((crop, y))
+        slots.append((n, y, y + crop.height))
+        y += crop.height + max(16, bottom - top)
+    strip = Image.new("L", (max(c.width for c, _ in crops) + 40, y + 20), 255)
+    for crop, top in crops:
+        strip.paste(crop, (20, top))
+    return strip, slots
 
 
 def _key(text: str) -> str:

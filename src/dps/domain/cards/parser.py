@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from attrs import define, field
 
 from dps.domain.cards.fields import CardFields, CardLine
+from dps.domain.cards.places import CITY_PREFECTURE, DESIGNATED_CITIES, PREFECTURES, TOKYO_WARDS
 
 # -- character classes -------------------------------------------------------------------------
 _KANJI = "一-龥々〆ヶ"
@@ -64,7 +65,8 @@ _LABEL_RE = re.compile(
 _NUMBER = re.compile(r"(\+\s?81[\s\-]?|(?<![\d@.])0)(\d[\d\s\-().・]{6,15}\d)(?![\d@])")
 
 # -- postal code and address -------------------------------------------------------------------
-_POSTAL_MARKED = re.compile(r"[〒T干F7₸了亍〶]\s?(\d{3})\s?-\s?(\d{4})(?!\d)|(?<!\d)(\d{3})-(\d{4})(?!\d)")
+_POSTAL_MARKED = re.compile(
+    r"[〒T干F7₸了亍〶]\s?(\d{3})\s?[-.・,]{1,2}\s?(\d{4})(?!\d)|(?<!\d)(\d{3})-(\d{4})(?!\d)")
 _PREFECTURE = re.compile(
     r"(北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山|石川|福井"
     r"|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀"
@@ -358,7 +360,8 @@ def _take_postal_and_address(items: list[_Line], out: dict[str, str]) -> None:
         start = postal_at + 1
     else:
         for n, it in enumerate(items):
-            if not it.used and (_PREFECTURE.match(squash(it.rest)) or _is_english_address(it.rest)):
+            if not it.used and (_PREFECTURE.match(_repair_prefecture(squash(it.rest)))
+                                or _is_english_address(it.rest)):
                 start = n
                 break
     if start is None:
@@ -386,7 +389,8 @@ def _take_postal_and_address(items: list[_Line], out: dict[str, str]) -> None:
         out["address"] = re.sub(r"\s+", " ", text).strip(" ,")
     else:
         address = _trim_junk(" ".join(squash(p) for p in parts))
-        out["address"] = re.sub(r"(?<=\d)\s*[.・]\s*(?=\d)", "-", address)  # `1.9-1`
+        address = re.sub(r"(?<=\d)\s*[.・]\s*(?=\d)", "-", address)  # `1.9-1`
+        out["address"] = repair_address(address)
 
 
 def _trim_junk(text: str) -> str:
@@ -399,8 +403,51 @@ def _trim_junk(text: str) -> str:
     return re.sub(r"(?<=[階F])[ぁ-ゖ]{1,2}$|(?<=\d)[@a-z]{1,2}$", "", joined)
 
 
+def _one_off(read: str, name: str) -> bool:
+    """`read` is `name` with at most one glyph wrong (same length), and the last glyph (県, 市, 区) right."""
+    return len(read) == len(name) and read[-1] == name[-1] and sum(a != b for a, b in zip(read, name,
+                                                                                         strict=True)) <= 1
+
+
+def _repair_prefecture(text: str) -> str:
+    """`海玉県さいたま市` -> `埼玉県さいたま市`: a prefecture with one glyph misread, at the start of an address."""
+    if _PREFECTURE.match(text):
+        return text
+    for city, prefecture in CITY_PREFECTURE.items():  # a designated city tells its prefecture
+        k = text.find(city, 0, 6)
+        if 2 <= k <= 5 and text[k - 1] in "県都府道":
+            return prefecture + text[k:]
+    for name in PREFECTURES:
+        if len(name) >= 3 and _one_off(text[: len(name)], name):
+            return name + text[len(name):]
+    return text
+
+
+_CITY_AFTER = re.compile(rf"^((?:(?![市区])[{_KANJI}{_HIRA}]){{1,4}}[市区])")
+
+
+def repair_address(address: str) -> str:
+    """One misread glyph in the prefecture, in a designated city or Tokyo ward right after it, or in a city
+    named like its prefecture (`広島県度島市` -> `広島県広島市`); `ピル` in a building name is `ビル`."""
+    s = _repair_prefecture(address)
+    m = _PREFECTURE.match(s)
+    if m:
+        rest = s[m.end():]
+        c = _CITY_AFTER.match(rest)
+        if c:
+            read = c.group(1)
+            names = [*DESIGNATED_CITIES, *(TOKYO_WARDS if m.group(1) == "東京都" else ()),
+                     m.group(1)[:-1] + "市"]
+            if read not in names:
+                fixed = next((name for name in names if len(name) >= 3 and _one_off(read, name)), None)
+                if fixed:
+                    rest = fixed + rest[len(read):]
+        s = m.group(1) + rest
+    return re.sub(r"ピル(?=\s*\d|$|\s)", "ビル", s)
+
+
 def _looks_like_address(text: str) -> bool:
-    s = squash(text)
+    s = _repair_prefecture(squash(text))
     return bool(_PREFECTURE.match(s) or _CITY.match(s) or _is_english_address(text))
 
 
@@ -483,14 +530,19 @@ def _company_tokens(text: str) -> str:
     """The company out of its line: the token with the legal form (and the name beside a lone form);
     a logo read as a glyph or two before it is dropped."""
     text = _strip_logo(text)
-    tokens = [_fix_forms(t) for t in text.split(" ") if t]
+    raw_tokens = [t for t in text.split(" ") if t]
+    if not any(form in t for t in raw_tokens for form in _JA_FORMS) and any(form in squash(text)
+                                                                             for form in _JA_FORMS):
+        raw_tokens = squash(text).split(" ")  # `東和システム株 式会社`: the form itself was split
+    tokens = [_fix_forms(t) for t in raw_tokens if t]
     for n, token in enumerate(tokens):
         form = next((f for f in _JA_FORMS if f in token), None)
         if form is None:
             continue
         before = tokens[:n]
-        while before and (len(before[0]) <= 2 or not _has_cjk(before[0])):
-            before = before[1:]  # a logo read as a glyph or two
+        while before and (not _has_cjk(before[0]) or (
+                len(before[0]) <= 2 and not re.fullmatch(f"[{_KATA}]{{2}}", before[0]))):
+            before = before[1:]  # a logo read as a glyph or two (two katakana are a name's start: `サン プル`)
         k = token.find(form)
         if 0 < k <= 2 and len(token) > k + len(form):  # `ロロ有限会社東和`: a logo before a form in front
             token = token[k:]
@@ -504,6 +556,9 @@ def _company_tokens(text: str) -> str:
 
 def _strip_logo(text: str) -> str:
     """What OCR made of a logo printed before a Japanese company name."""
+    m = re.match(rf"^\s*[(（](?:[株有同]|[^)）\s{_CJK}]){{0,2}}[)）]?\s*", text)
+    if m and m.end() < len(text) and any(form in _fix_forms(text[m.end():]) for form in _JA_FORMS):
+        text = text[m.end():]  # `(株)富士見建設株式会社`, `(〇ミライ電子株式会社`: a ring read as a bracket
     text = re.sub(rf"^[^{_CJK}(]{{1,3}}(?=[{_CJK}])", "", text.strip())  # `@有限会社`, `Cl有限会社`
     text = re.sub(r"^[^(（\s]{0,2}[)\]|}」】]\s*", "", text)  # `し]有限会社`, `生)東和`: an unbalanced bracket
     text = re.sub(r"^[ーっゃゅょァィゥェォッャュョ、。・|]+", "", text)  # no name starts with these
@@ -593,6 +648,8 @@ def _split_kanji_name(text: str) -> tuple[str, str] | None:
     if m and " " in s:
         return m.group(1), m.group(2)
     s = s.replace(" ", "")
+    if re.fullmatch(f"[{_KANJI}]{{3,6}}", re.sub(f"[{_HIRA}]", "", s)) and len(re.findall(f"[{_HIRA}]", s)) == 1:
+        s = re.sub(f"[{_HIRA}]", "", s)  # `拓ぜ也`: a speck read as a kana inside the name
     if not re.fullmatch(f"[{_KANJI}]{{2,6}}", s):
         return None
     cut = {2: 1, 3: 2, 4: 2, 5: 2, 6: 3}[len(s)]
