@@ -1,17 +1,19 @@
 """The offline corporate registry: the NTA's bulk data in the local `registry_corporations` table, read
 by number and by name, and loaded from the NTA's CSV files (ADR 0018).
 
-Loading streams every file line by line (memory stays flat on millions of rows). On PostgreSQL the
-rows go through psycopg's `COPY ... FROM STDIN` into a temporary staging table, then one
-`INSERT ... ON CONFLICT DO UPDATE` (only rows whose values differ are rewritten, so a reload is
-idempotent and cheap; into an empty table the name indexes are rebuilt once at the end); on SQLite they
-are upserted with `executemany` in batches. The whole load is one transaction: a malformed line
-(without `skip_bad`) leaves the table as it was.
+On PostgreSQL a load streams each file's bytes to the server (`COPY ... FROM STDIN (FORMAT csv)` into a
+temporary staging table) and validates and normalises in SQL (`pg_load`), then one
+`INSERT ... ON CONFLICT DO UPDATE` moves the latest row of each number (only rows whose values differ
+are rewritten, so a reload is idempotent and cheap; into an empty table the name indexes are rebuilt
+once at the end). With `skip_bad`, or for files only the Python reader accepts (a blank line, lines
+of different versions in one file), the rows are parsed in Python (`nta_csv`) and COPYed as rows; on
+SQLite they are parsed in Python and upserted with `executemany` in batches. The whole load is one
+transaction: a malformed line (without `skip_bad`) leaves the table as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.tables.registry import registry_corporations as t
 from dps.adapters.registry.nta_csv import NtaCsvError, NtaCsvReader, NtaRow
+from dps.adapters.registry.pg_load import PgCopyLoad, SqlLoadRefused
 from dps.application.registry.loading import LoadSummary, Progress
 from dps.application.registry.ports import CorporateRecord, RegistrySource
 from dps.application.shared.errors import Invalid
@@ -162,8 +165,13 @@ class OfflineRegistry:
         return self._ingest(files, progress, skip_bad)
 
     def _ingest(self, files: Sequence[Path], progress: Progress | None, skip_bad: bool) -> LoadSummary:
-        ingest = _Ingest(files, progress, skip_bad)
         try:
+            if self.is_postgresql and not skip_bad:
+                try:
+                    return self._copy_files(files, progress)
+                except SqlLoadRefused:
+                    pass  # valid files the server-side path cannot take: parse them in Python
+            ingest = _Ingest(files, progress, skip_bad)
             with self.engine.begin() as conn:
                 if self.is_postgresql:
                     counts = _PgLoader(conn).run(ingest.all_rows())
@@ -174,6 +182,15 @@ class OfflineRegistry:
         except OSError as e:
             raise Invalid({"file": f"ファイルを読めません / cannot read: {e}"}) from e
         return ingest.summary(*counts)
+
+    def _copy_files(self, files: Sequence[Path], progress: Progress | None) -> LoadSummary:
+        """PostgreSQL: the server parses the files' bytes and normalises in SQL (`pg_load`)."""
+        with self.engine.begin() as conn:
+            load = PgCopyLoad(conn, files, progress, _drop_name_indexes)
+            inserted, updated, deleted = load.run()
+            _analyze_after(conn, inserted + updated + deleted)
+        return LoadSummary(files=len(files), rows=load.rows, inserted=inserted, updated=updated, deleted=deleted,
+                           skipped=load.history)
 
 
 SEARCH_CANDIDATES = 500
@@ -228,12 +245,8 @@ class _PgLoader:
             deleted = conn.exec_driver_sql(
                 f"DELETE FROM registry_corporations t USING ({last}) s "  # noqa: S608
                 "WHERE s.process = '99' AND t.corporate_number = s.corporate_number").rowcount
-        # Into an empty table (the first load of the country) building the name indexes once at the end
-        # is several times faster than maintaining them row by row; the DDL is part of the transaction.
-        rebuild = [] if conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM registry_corporations)").scalar() \
-            else sorted(t.indexes, key=lambda i: i.name or "")
-        for index in rebuild:
-            conn.execute(sa.schema.DropIndex(index))
+        empty = not conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM registry_corporations)").scalar()
+        rebuild = _drop_name_indexes(conn) if empty else None
         cols = ", ".join(COLUMNS)
         mine = ", ".join(f"registry_corporations.{c}" for c in _DATA_COLUMNS)
         excluded = ", ".join(f"excluded.{c}" for c in _DATA_COLUMNS)
@@ -246,11 +259,30 @@ class _PgLoader:
             "RETURNING (xmax = 0) AS inserted) "
             "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM changed"
         ).one()
-        for index in rebuild:
-            conn.execute(sa.schema.CreateIndex(index))
-        if inserted + updated + deleted > 10_000:  # fresh statistics for the planner after a big load
-            conn.exec_driver_sql("ANALYZE registry_corporations")
+        if rebuild is not None:
+            rebuild()
+        _analyze_after(conn, inserted + updated + deleted)
         return int(inserted), int(updated), deleted
+
+
+def _drop_name_indexes(conn: sa.Connection) -> Callable[[], None]:
+    """Into an empty table (the first load of the country) building the name indexes once at the end is
+    several times faster than maintaining them row by row; the DDL is part of the load's transaction.
+    Drops them and returns what builds them again."""
+    indexes = sorted(t.indexes, key=lambda i: i.name or "")
+    for index in indexes:
+        conn.execute(sa.schema.DropIndex(index))
+
+    def rebuild() -> None:
+        for index in indexes:
+            conn.execute(sa.schema.CreateIndex(index))
+
+    return rebuild
+
+
+def _analyze_after(conn: sa.Connection, changed: int) -> None:
+    if changed > 10_000:  # fresh statistics for the planner after a big load
+        conn.exec_driver_sql("ANALYZE registry_corporations")
 
 
 class _SqliteLoader:

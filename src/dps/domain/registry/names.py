@@ -7,9 +7,11 @@ import re
 
 from dps.domain.shared.text import normalize_for_search
 
+# The constants below are public so that the PostgreSQL loader can build the same key in SQL
+# (`dps.adapters.registry.pg_load`): one list, two implementations that cannot drift apart.
 # Japanese corporate forms (法人格), longest first so 医療法人社団 wins over 医療法人; matched after
 # NFKC + lower + katakana→hiragana, so ㈱ and （株） arrive here as "(株)".
-_JAPANESE_FORMS: tuple[str, ...] = tuple(sorted((
+JAPANESE_FORMS: tuple[str, ...] = tuple(sorted((
     "株式会社", "有限会社", "合同会社", "合名会社", "合資会社", "相互会社",
     "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人", "npo法人",
     "医療法人社団", "医療法人財団", "医療法人", "社会医療法人", "社会福祉法人", "学校法人", "宗教法人",
@@ -21,13 +23,20 @@ _JAPANESE_FORMS: tuple[str, ...] = tuple(sorted((
     "(株)", "(有)", "(同)", "(名)", "(資)", "(合)", "(一社)", "(一財)", "(公社)", "(公財)", "(特非)",
     "(医)", "(福)", "(学)", "(宗)", "(独)",
 ), key=len, reverse=True))
+_JAPANESE_FORMS = JAPANESE_FORMS
 
 # English forms, only at the end and only after a word boundary ("Zinc" keeps its "inc").
-_ENGLISH_SUFFIX = re.compile(
-    r"(?:^|(?<=[^0-9a-z]))(?:co\.?\s*,?\s*ltd\.?|company\s+limited|limited|ltd\.?|inc\.?|incorporated|"
-    r"corporation|corp\.?|k\.\s*k\.?|kk|g\.\s*k\.?|llc\.?|l\.l\.c\.?|co\.?)$"
+ENGLISH_SUFFIXES = (
+    r"co\.?\s*,?\s*ltd\.?|company\s+limited|limited|ltd\.?|inc\.?|incorporated|"
+    r"corporation|corp\.?|k\.\s*k\.?|kk|g\.\s*k\.?|llc\.?|l\.l\.c\.?|co\.?"
 )
-_EDGE_NOISE = " ,.・、"
+"""The English forms (a regular expression, alternatives only); `\\s` is Python's whitespace."""
+ENGLISH_BOUNDARY = r"(?:^|(?<=[^0-9a-z]))"
+"""What must precede an English form: the start of the text or a character that is not [0-9a-z]."""
+_ENGLISH_SUFFIX = re.compile(f"{ENGLISH_BOUNDARY}(?:{ENGLISH_SUFFIXES})$")
+EDGE_NOISE = " ,.・、"
+"""Stripped from both ends of the folded name and after each corporate form removed."""
+_EDGE_NOISE = EDGE_NOISE
 _SPACES = re.compile(r"\s+")
 
 
