@@ -56,7 +56,8 @@ def account_search(*, with_groups: bool) -> str:
 SELECT a.id, a.version, a.name, a.kana, a.code, a.short_name, a.corporate_number, a.postal_code, a.prefecture,
        a.address, a.phone, a.fax, a.url AS website, a.industry_code, a.size_code, a.account_type_code,
        a.transaction_status_code, a.employees, a.notes, a.parent_account_id, a.owner_id, a.owner_organization_id,
-       a.created_by, a.created_at, a.updated_by, a.updated_at, a.is_restricted, a.custom_fields
+       a.created_by, a.created_at, a.updated_by, a.updated_at, a.is_restricted, a.custom_fields, a.en_name,
+       a.closed_on, a.close_cause, a.successor_corporate_number
 FROM accounts a
 WHERE a.tenant_id = :t AND a.search_text LIKE :q
   AND {visible("a", "account", with_groups=with_groups)}

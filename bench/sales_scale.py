@@ -85,7 +85,7 @@ def ensure_database(url: str, fresh: bool) -> None:
 
 
 
-COMPUTED = frozenset({"url", "full_name"})
+COMPUTED = frozenset({"url", "full_name", "close_cause_label"})
 """Fields of an API item computed from others (not columns the floor must fetch)."""
 
 
