@@ -3,7 +3,7 @@ pdftoppm is installed), the corporate registry and the limits from the settings.
 
 from __future__ import annotations
 
-from dps.application.cards.imports import CardImportDeps, CardImportLimits
+from dps.application.cards.import_deps import CardImportDeps, CardImportLimits
 from dps.application.registry.ports import CorporateRegistry
 from dps.application.sales.deps import SalesDeps
 from dps.bootstrap.settings import Settings

@@ -16,7 +16,7 @@ from dps.adapters.excel.report_writer import ReportFiles
 from dps.adapters.ocr.tesseract import TesseractOcr
 from dps.adapters.registry.offline import OfflineRegistry
 from dps.application.auth.tokens import IssueApiTokenForUser
-from dps.application.cards.imports import CardImportDeps
+from dps.application.cards.import_deps import CardImportDeps
 from dps.application.cards.reading import ReadBusinessCard
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure

@@ -16,14 +16,10 @@ from dps.adapters.cards.images import PillowCardImages
 from dps.adapters.cards.pdf import PdftoppmPages, pdftoppm_available
 from dps.adapters.db.tables.sales_accounts import accounts, business_cards, persons
 from dps.adapters.db.tables.sales_campaigns import leads
-from dps.application.cards.imports import (
-    CardImportDeps,
-    CardImportLimits,
-    ListStagedCards,
-    ReadStagedCards,
-    StageCards,
-    Upload,
-)
+from dps.application.cards.import_deps import CardImportDeps, CardImportLimits
+from dps.application.cards.review import ListStagedCards
+from dps.application.cards.staged_reading import ReadStagedCards
+from dps.application.cards.staging import StageCards, Upload
 from dps.domain.cards.staging import StagedCard
 from tests.fakes.card_ocr import FakeOcr, card_image
 from tests.fakes.registry import FakeRegistry

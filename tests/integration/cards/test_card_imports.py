@@ -13,20 +13,17 @@ import sqlalchemy as sa
 from dps.adapters.cards.pdf import pdftoppm_available
 from dps.adapters.db.tables.card_imports import card_imports
 from dps.adapters.db.tables.sales_accounts import accounts, persons
-from dps.application.cards.imports import (
+from dps.application.cards.card_images import OpenBusinessCardImage, OpenStagedImage
+from dps.application.cards.importing import ImportStagedCards, ImportStagedCardsCommand
+from dps.application.cards.review import (
     CorrectStagedCard,
     CorrectStagedCardCommand,
     DiscardStagedCards,
     GetStagedCard,
-    ImportStagedCards,
-    ImportStagedCardsCommand,
     ListStagedCards,
-    OpenBusinessCardImage,
-    OpenStagedImage,
-    ReadStagedCards,
-    StageCards,
-    Upload,
 )
+from dps.application.cards.staged_reading import ReadStagedCards
+from dps.application.cards.staging import StageCards, Upload
 from dps.application.sales.accounts.record_parts import RecordParts
 from dps.application.sales.campaigns.commands import RegisterCampaignCommand
 from dps.application.sales.campaigns.manage import RegisterCampaign

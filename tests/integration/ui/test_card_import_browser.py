@@ -12,7 +12,7 @@ import pytest
 from dependency_injector import providers
 
 from dps.adapters.cards.images import PillowCardImages
-from dps.application.cards.imports import CardImportDeps
+from dps.application.cards.import_deps import CardImportDeps
 from tests.fakes.card_ocr import FakeOcr, card_image
 from tests.integration.ui.conftest import UiWorld
 from tests.integration.ui.screens import screenshot

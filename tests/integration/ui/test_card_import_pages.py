@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 
 import tests.integration.http.conftest as http_fixtures
 from dps.adapters.cards.images import PillowCardImages
-from dps.application.cards.imports import CardImportDeps, CardImportLimits
+from dps.application.cards.import_deps import CardImportDeps, CardImportLimits
 from dps.bootstrap.container import Container
 from dps.entrypoints.http.card_reading import wait_for_readers
 from tests.fakes.card_ocr import FakeOcr, card_image

@@ -18,16 +18,11 @@ from uuid import UUID
 
 import click
 
-from dps.application.cards.imports import (
-    CardImportDeps,
-    ImportStagedCards,
-    ImportStagedCardsCommand,
-    ListStagedCards,
-    ReadStagedCards,
-    ReviewItem,
-    StageCards,
-    Upload,
-)
+from dps.application.cards.import_deps import CardImportDeps
+from dps.application.cards.importing import ImportStagedCards, ImportStagedCardsCommand
+from dps.application.cards.review import ListStagedCards, ReviewItem
+from dps.application.cards.staged_reading import ReadStagedCards
+from dps.application.cards.staging import StageCards, Upload
 from dps.application.sales.campaigns.ports import CampaignQuery
 from dps.application.sales.campaigns.queries import SearchCampaigns
 from dps.application.shared.errors import NotFound

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from dps.application.auth.tokens import IssueApiTokenForUser
-from dps.application.cards.imports import CardImportDeps
+from dps.application.cards.import_deps import CardImportDeps
 from dps.application.cards.reading import ReadBusinessCard
 from dps.application.demo.seed import SeedDemo
 from dps.application.directory.org_refresh import RefreshOrgClosure

@@ -8,7 +8,8 @@ import threading
 from collections.abc import Iterable
 from uuid import UUID
 
-from dps.application.cards.imports import CardImportDeps, ReadStagedCards
+from dps.application.cards.import_deps import CardImportDeps
+from dps.application.cards.staged_reading import ReadStagedCards
 from dps.domain.shared.principal import Principal
 
 log = logging.getLogger(__name__)

@@ -15,18 +15,16 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.types import ControllerRouterHandler
 
-from dps.application.cards.imports import (
-    CardImportDeps,
+from dps.application.cards.import_deps import CardImportDeps
+from dps.application.cards.importing import ImportStagedCards, ImportStagedCardsCommand
+from dps.application.cards.review import (
     CorrectStagedCard,
     CorrectStagedCardCommand,
     DiscardStagedCards,
-    ImportStagedCards,
-    ImportStagedCardsCommand,
     ListStagedCards,
     ReviewItem,
-    StageCards,
-    Upload,
 )
+from dps.application.cards.staging import StageCards, Upload
 from dps.application.shared.errors import Invalid
 from dps.domain.cards.staging import Decision, DecisionKind, StagedCard
 from dps.domain.shared.errors import DomainError

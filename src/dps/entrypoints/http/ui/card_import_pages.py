@@ -16,23 +16,18 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Stream, Template
 
-from dps.application.cards.imports import (
-    CardImportDeps,
+from dps.application.cards.card_images import OpenBusinessCardImage, OpenStagedImage
+from dps.application.cards.import_deps import CardImportDeps
+from dps.application.cards.importing import ImportResult, ImportStagedCards, ImportStagedCardsCommand
+from dps.application.cards.review import (
     CorrectStagedCard,
     CorrectStagedCardCommand,
     DiscardStagedCards,
     GetStagedCard,
-    ImportResult,
-    ImportStagedCards,
-    ImportStagedCardsCommand,
     ListStagedCards,
-    OpenBusinessCardImage,
-    OpenStagedImage,
-    Rejection,
     ReviewItem,
-    StageCards,
-    Upload,
 )
+from dps.application.cards.staging import Rejection, StageCards, Upload
 from dps.application.sales.campaigns.ports import CampaignQuery
 from dps.application.sales.campaigns.queries import SearchCampaigns
 from dps.application.sales.deps import SalesDeps
