@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dps.domain.cards import FIELD_NAMES, CardFields, CardLine, parse_card
-from dps.domain.cards.parser import normalise_line
+from dps.domain.cards.lines import normalise_line
 from tests.fixtures.cards.pools import CardContent, random_card, text_lines
 
 
