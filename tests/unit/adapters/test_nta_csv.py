@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dps.adapters.registry.nta_csv import NtaCsvError, NtaCsvReader, NtaRow, read_records, sniff_encoding
@@ -151,6 +151,7 @@ def test_undecodable_bytes_are_an_error_with_a_line() -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
        .filter(lambda s: s.strip()))
+@example("¢")  # encodable in cp932 but decoded as its full-width form
 def test_any_name_round_trips_through_quoting(name: str) -> None:
     quoted = '"' + name.replace('"', '""') + '"'
     line = V4.replace('"株式会社サンプル商事"', quoted)
@@ -158,6 +159,8 @@ def test_any_name_round_trips_through_quoting(name: str) -> None:
         try:
             data = (HEADER + line + "\r\n").encode(encoding)
         except UnicodeEncodeError:
+            continue
+        if name.encode(encoding).decode(encoding) != name:  # cp932 maps e.g. ¢ to its full-width form: no round trip
             continue
         (row,) = list(NtaCsvReader(io.BytesIO(data), encoding=encoding))
         assert row.record.name == name
