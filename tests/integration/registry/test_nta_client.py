@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dps.adapters.registry import nta
-from dps.adapters.registry.nta import BadResponse, NtaRegistry, parse_response, strip_corporate_form, to_full_width
+from dps.adapters.registry.nta import BadResponse, NtaRegistry, parse_response
+from dps.adapters.registry.online import strip_corporate_form, to_full_width
 from dps.application.registry.ports import RegistrySource, RegistryUnavailable
 from dps.application.shared.errors import Invalid
 from tests.fakes.registry_servers import (

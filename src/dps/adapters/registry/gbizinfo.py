@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import httpx
 from attrs import frozen
 
-from dps.adapters.registry.nta import OnlineCall, make_client, strip_corporate_form, valid_numbers
+from dps.adapters.registry.online import OnlineCall, make_client, strip_corporate_form, valid_numbers
 from dps.application.registry.ports import CorporateRecord, RegistrySource, RegistryUnavailable
 from dps.application.shared.errors import Invalid
 
