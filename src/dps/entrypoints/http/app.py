@@ -42,6 +42,7 @@ from dps.entrypoints.http.api import (
     record_people,
     registry,
     report_definitions,
+    report_kinds,
     report_templates,
     reports,
     sales_results,
@@ -111,7 +112,7 @@ SALES_API = (
     accounts, persons, products, opportunities, activities, leads, campaigns, budgets, collaboration, catalog,
     record_people, sales_results, reports, registry,
     # [definitions]
-    report_definitions,
+    report_kinds, report_definitions,
     # [templates]
     report_templates,
     # [card-imports]
