@@ -169,7 +169,8 @@ _DESC = Parameter(query="desc", default=False, description="sort descending")
 def _request(sales_deps: SalesDeps, kind: str, request: Request[Any, Any, Any], columns: str | None,
              sort: str | None, desc: bool) -> ReportRequest:
     found = ReportCatalog(sales_deps).get(kind)
-    return ReportRequest(found.name, kind_params(found, table_query(request)), split_columns(columns), sort or None, desc)
+    return ReportRequest(found.name, kind_params(found, table_query(request)), split_columns(columns), sort or None,
+                         desc)
 
 
 @get("/reports/{kind:str}/table", summary="A report run as a generic table (the kind's parameters as query "
