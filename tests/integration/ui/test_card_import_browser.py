@@ -57,6 +57,8 @@ def test_bulk_upload_review_and_import_on_the_pc(ui_world: UiWorld, open_page: A
     assert image is not None
     assert form is not None
     assert image["x"] + image["width"] <= form["x"], "the image is beside the fields"
+    # wait until the image is decoded, not merely in the DOM
+    page.wait_for_function("document.querySelector('.card-image img')?.complete")
     assert page.evaluate("document.querySelector('.card-image img').naturalWidth") == 910
     page.fill("#f-title", "部長")
     screenshot(page, "card-import-edit")
@@ -71,6 +73,7 @@ def test_bulk_upload_review_and_import_on_the_pc(ui_world: UiWorld, open_page: A
     with page.expect_navigation():
         page.locator("table.card-import-result a").first.click()
     page.wait_for_selector("section.business-cards img.card-thumb")
+    page.wait_for_function("document.querySelector('section.business-cards img.card-thumb')?.complete")
     assert page.evaluate("document.querySelector('section.business-cards img.card-thumb').naturalWidth") == 910
 
 
