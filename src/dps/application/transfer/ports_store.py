@@ -103,7 +103,8 @@ class AccountBulkStore(Protocol):
     def stream(self, viewer: Viewer, filters: Mapping[str, str], page_size: int = 1000
                ) -> Iterator[tuple[Account, str | None, str | None]]:
         """Visible accounts in id order (keyset pages): (account without children, owner login,
-        parent's corporate number or code, None when the viewer may not see the parent)."""
+        parent's corporate number or code, None when the viewer may not see the parent). Filters: `q`
+        (words) and `closed` ("true" only the closed accounts, "false" only the open ones)."""
         ...
 
 

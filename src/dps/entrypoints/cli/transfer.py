@@ -128,10 +128,12 @@ def import_(ctx: click.Context, kind: str, file: Path, mode: str, dry_run: bool,
               help="この日以降 (活動・販売実績) / on or after this date (activities, sales results).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="この日以前 (活動・販売実績) / on or before this date (activities, sales results).")
+@click.option("--closed", type=click.Choice(["true", "false"]), default=None,
+              help="取引先: true は閉鎖のみ、false は閉鎖を除く / accounts: true = closed only, false = open only.")
 @_QUIET
 @click.pass_context
 def export(ctx: click.Context, kind: str, file: Path, tenant: str, as_login: str | None, q: str | None,
-           date_from: datetime | None, date_to: datetime | None, quiet: bool) -> None:
+           date_from: datetime | None, date_to: datetime | None, closed: str | None, quiet: bool) -> None:
     """見えるデータを Excel / CSV に出力する / export what the acting user may see of KIND.
 
     \b
@@ -146,6 +148,8 @@ def export(ctx: click.Context, kind: str, file: Path, tenant: str, as_login: str
         filters["date_from"] = date_from.date().isoformat()
     if date_to is not None:
         filters["date_to"] = date_to.date().isoformat()
+    if closed is not None:
+        filters["closed"] = closed
     started = time.monotonic()
     report = ExportRecords(scope.services.transfer_deps())(principal, kind, file, filters,
                                                            progress=_progress(quiet))

@@ -20,7 +20,8 @@ from dps.domain.visibility.policy import Viewer
 @frozen
 class AccountQuery:
     """Search filters of the account list; every one is optional and they combine with AND.
-    `custom_fields` matches custom field values as text (`cf.<key>=<value>`)."""
+    `custom_fields` matches custom field values as text (`cf.<key>=<value>`). `closed`: True only the
+    accounts the registry closed (閉鎖日 set), False only the open ones, None both."""
 
     q: str | None = None
     owner_id: UserId | None = None
@@ -32,6 +33,7 @@ class AccountQuery:
     parent_account_id: UUID | None = None
     group_id: UUID | None = None
     corporate_number: str | None = None
+    closed: bool | None = None
     custom_fields: Mapping[str, str] = field(factory=dict)
 
 

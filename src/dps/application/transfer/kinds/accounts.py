@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from dps.application.sales.uow import SalesUnitOfWork
+from dps.application.shared.errors import Invalid
 from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
@@ -75,6 +76,7 @@ _NULLABLE = frozenset({"code", "corporate_number", "closed_on", "close_cause", "
 _ALIASES = {"parent_account_id": "parent", "owner_id": "owner"}
 _CORPORATE_NUMBER = re.compile(r"^\d{13}$")
 _NOT_EDITABLE = "この取引先を更新する権限がありません / you may not change this account"
+_TRUE, _FALSE = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off"})
 
 
 def _field_value(key: str, value: Any) -> Any:
@@ -87,6 +89,21 @@ def _field_value(key: str, value: Any) -> Any:
     if key in _NULLABLE or (key not in ("employees",) and not isinstance(value, str)):
         return str(value)
     return value
+
+
+def export_filters(filters: Mapping[str, str]) -> dict[str, str]:
+    """The export's filters with `closed` (閉鎖) normalised to "true" (only the accounts the registry closed)
+    or "false" (only the open ones), or left out (both); any other value is Invalid naming `closed`."""
+    out = {k: v for k, v in filters.items() if k != "closed"}
+    raw = (filters.get("closed") or "").strip().lower()
+    if raw in _TRUE:
+        out["closed"] = "true"
+    elif raw in _FALSE:
+        out["closed"] = "false"
+    elif raw:
+        raise Invalid.field("closed", f"'{filters['closed']}': true (閉鎖のみ) か false (閉鎖を除く) で指定してください"
+                                      " / closed is true (closed only) or false (open only)")
+    return out
 
 
 def _content(a: Account) -> tuple[Any, ...]:
@@ -322,6 +339,12 @@ class AccountsKind:
     # -- export
     def export_rows(self, uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,
                     filters: Mapping[str, str]) -> Iterator[list[Any]]:
+        """Filters: `q` (words) and `closed` (see `export_filters`); a bad one raises Invalid before any row."""
+        return self._rows(uow, stores, viewer, schema, export_filters(filters))
+
+    @staticmethod
+    def _rows(uow: SalesUnitOfWork, stores: TransferStores, viewer: Viewer, schema: SheetSchema,
+              filters: Mapping[str, str]) -> Iterator[list[Any]]:
         columns = schema.columns
         for account, owner_login, parent_key in stores.accounts(uow).stream(viewer, filters):
             extra = {"parent": parent_key, "owner": owner_login}

@@ -69,6 +69,8 @@ from dps.entrypoints.http.api.sales_common import (
 )
 
 SORT_DOC = "name (default), kana, updated_at or created_at; '-' in front for descending"
+CLOSED_DOC = ("閉鎖: true = only the accounts the registry closed (closed_on set), false = only the open ones; "
+              "absent = both")
 Unset = msgspec.UnsetType
 
 
@@ -155,6 +157,7 @@ def list_accounts_handler(
     industry_code: str | None = Parameter(query="industry_code", default=None),
     parent_account_id: UUID | None = Parameter(query="parent_account_id", default=None),
     group_id: UUID | None = Parameter(query="group_id", default=None, description="member of this account group"),
+    closed: bool | None = Parameter(query="closed", default=None, description=CLOSED_DOC),
     sort: str | None = Parameter(query="sort", default=None, description=SORT_DOC),
     limit: int = Parameter(query="limit", default=50, description="1-200"),
     cursor: str | None = Parameter(query="cursor", default=None, description="next_cursor of the previous page"),
@@ -162,7 +165,8 @@ def list_accounts_handler(
     """Custom fields filter as ``cf.<key>=<value>``."""
     query = _query(request, q=q, owner_id=owner_id, staff_id=staff_id, mine=mine,
                    account_type_code=account_type_code, transaction_status_code=transaction_status_code,
-                   industry_code=industry_code, parent_account_id=parent_account_id, group_id=group_id)
+                   industry_code=industry_code, parent_account_id=parent_account_id, group_id=group_id,
+                   closed=closed)
     return account_page_out(SearchAccounts(sales_deps)(principal, query, page_request(limit, cursor, sort)))
 
 

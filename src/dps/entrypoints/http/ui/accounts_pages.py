@@ -50,7 +50,8 @@ from dps.entrypoints.http.ui.code_choices import (
 )
 from dps.entrypoints.http.ui.forms import FormBody, submit
 from dps.entrypoints.http.ui.listing import Pager, query_values
-from dps.entrypoints.http.ui.pages import page
+from dps.entrypoints.http.ui.messages import Labels
+from dps.entrypoints.http.ui.pages import labels_for, page
 from dps.entrypoints.http.ui.query_form import FieldReader
 from dps.entrypoints.http.ui.record_cards_pages import record_comments
 from dps.entrypoints.http.ui.record_forms import FORM_DEPENDENCIES as RECORD_FORM_DEPENDENCIES
@@ -87,6 +88,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 CLOSE_CAUSE_OPTIONS = tuple((code, f"{code} {close_cause_label(code)}") for code in CLOSE_CAUSES)
 """閉鎖事由 choices of the account form: the NTA's codes with their words (an unknown stored text is added
 by the template so that saving keeps it)."""
+CLOSED_CHOICES = (("", "acct.closed_all"), ("false", "acct.closed_exclude"), ("true", "acct.closed_only"))
+"""The list's 閉鎖 filter: its query values and their labels (empty: no filter)."""
 
 
 class SavedRecord(Protocol):
@@ -166,8 +169,13 @@ def _account_query(request: Request[Any, Any, Any], form: FieldReader) -> Accoun
         corporate_number=digits or None,
         account_type_code=form.text("account_type_code"), transaction_status_code=form.text("transaction_status_code"),
         industry_code=form.text("industry_code"), parent_account_id=form.uuid("parent_account_id"),
-        custom_fields=custom_field_query(request),
+        closed=form.tristate("closed"), custom_fields=custom_field_query(request),
     )
+
+
+def closed_options(labels: Labels) -> list[tuple[str, str]]:
+    """The 閉鎖 filter's choices (value, "ja / en"): all, the open companies only, the closed ones only."""
+    return [(value, labels.pair(key)) for value, key in CLOSED_CHOICES]
 
 
 @get("/accounts", include_in_schema=False, sync_to_thread=True)
@@ -185,6 +193,7 @@ def accounts_list(
         "labels": code_labels_of(lists), "users": user_names(principal, user_index),
         "options": {key: code_options(lists, key) for key in ACCOUNT_CODE_LISTS.values()},
         "custom_fields": custom_field_views(principal, sales_deps, "account", lists, english=is_english(principal)),
+        "closed_options": closed_options(labels_for(principal)),
     })
 
 

@@ -124,6 +124,13 @@ def staff_filter(table: sa.Table, record_type: RecordType, user_id: UUID) -> sa.
     )
 
 
+def closed_filter(table: sa.Table, closed: bool | None) -> sa.ColumnElement[bool] | None:
+    """閉鎖: True only the accounts the registry closed (closed_on set), False only the open ones."""
+    if closed is None:
+        return None
+    return table.c.closed_on.is_not(None) if closed else table.c.closed_on.is_(None)
+
+
 def custom_field_filters(table: sa.Table, values: Mapping[str, str]) -> list[sa.ColumnElement[bool]]:
     return [table.c.custom_fields[key].as_string() == value for key, value in sorted(values.items())]
 
@@ -200,6 +207,8 @@ class SqlAccountRepository(TenantScoped, AccountRepository):
                        "corporate_number"):
             if (value := getattr(query, column)) is not None:
                 where.append(t.c[column] == value)
+        if (closed := closed_filter(t, query.closed)) is not None:
+            where.append(closed)
         if query.group_id is not None:
             m = account_group_members
             where.append(sa.exists().where(m.c.tenant_id == t.c.tenant_id, m.c.account_id == t.c.id,

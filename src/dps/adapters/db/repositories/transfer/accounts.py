@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.repositories.sales.accounts import (
     _ACCOUNT_KEYS,
+    closed_filter,
     hydrate,
     record_kwargs,
     text_filter,
@@ -94,6 +95,9 @@ class SqlAccountBulkStore(TenantScoped, AccountBulkStore):
                                                visible_to(t, RecordType.ACCOUNT.value, viewer)]
         if (text := text_filter(t, filters.get("q"))) is not None:
             where.append(text)
+        closed = filters.get("closed")  # "true" / "false" as the accounts kind normalised it
+        if (status := closed_filter(t, None if closed is None else closed == "true")) is not None:
+            where.append(status)
         stmt = (sa.select(t, owner.c.login_id.label("owner_login"),
                           sa.func.coalesce(parent.c.corporate_number, parent.c.code).label("parent_key"))
                 .select_from(t.outerjoin(owner, sa.and_(owner.c.tenant_id == t.c.tenant_id,

@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "acct.successor_hint": ("合併等で承継した法人の法人番号 (13桁)", "corporate number of the successor (13 digits)"),
     "acct.closed": ("閉鎖", "Closed"),
     "acct.status_block": ("閉鎖情報", "Closing status"),
+    "acct.closed_filter": ("閉鎖", "Closed companies"),
+    "acct.closed_all": ("すべて", "All"),
+    "acct.closed_exclude": ("取引中の法人のみ (閉鎖を除く)", "Open companies only (closed excluded)"),
+    "acct.closed_only": ("閉鎖のみ", "Closed only"),
     # screens
     "acct.new": ("取引先の新規登録", "New account"),
     "acct.edit": ("取引先の編集", "Edit account"),
