@@ -15,7 +15,9 @@ import warnings
 from attrs import frozen
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 
+from dps.adapters.cards.images import heif_support
 from dps.application.cards.ports import UnreadableImage
+from dps.application.cards.reading import image_format
 
 Image.MAX_IMAGE_PIXELS = 80_000_000  # a 40 MB photo decodes; a decompression bomb does not
 
@@ -39,6 +41,7 @@ def decode(data: bytes) -> Image.Image:
     """The upright image (EXIF orientation applied); `UnreadableImage` when the bytes are not one."""
     if not data:
         raise UnreadableImage("空のファイルです / the file is empty")
+    heif_support()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -46,9 +49,11 @@ def decode(data: bytes) -> Image.Image:
             img.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         if isinstance(e, UnidentifiedImageError):
+            if image_format(data) == "HEIF":  # a cut or damaged HEIC no longer parses at all
+                raise UnreadableImage("画像が壊れています / corrupt image: HEIF") from e
             raise UnreadableImage("画像ではありません / not an image (unknown format)") from e
         raise UnreadableImage(f"画像が大きすぎます / image too large: {e}") from e
-    except (OSError, SyntaxError, ValueError) as e:
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as e:
         raise UnreadableImage(f"画像が壊れています / corrupt image: {e}") from e
     try:
         upright = ImageOps.exif_transpose(img)

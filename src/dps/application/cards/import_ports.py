@@ -52,7 +52,7 @@ class CardImportRepository(Protocol):
 @frozen
 class ImageInfo:
     format: str
-    """JPEG, PNG, WebP, TIFF."""
+    """JPEG, PNG, WebP, TIFF, HEIF."""
     content_type: str
     width: int
     height: int
@@ -63,6 +63,11 @@ class CardImageInspector(Protocol):
     def inspect(self, data: bytes) -> ImageInfo:
         """Decode the header and pixels enough to know the image is whole; raises `UnreadableImage`
         with a reason for a corrupt, truncated, unsupported or oversized (pixel count) image."""
+
+    @abstractmethod
+    def to_jpeg(self, data: bytes) -> bytes:
+        """The image upright (orientation applied) as a JPEG, for a format browsers cannot show (HEIC);
+        raises `UnreadableImage` like `inspect`."""
 
 
 class UnreadableDocument(Exception):

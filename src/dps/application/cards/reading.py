@@ -21,6 +21,8 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"MM\x00*", 0, "TIFF"),
     (b"WEBP", 8, "WebP"),
 )
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
+"""Major brands of an ISO-BMFF `ftyp` box that mark a HEIF still image (iPhone photos are `heic`)."""
 
 
 class OcrEngineUnavailable(ServiceUnavailable):
@@ -37,10 +39,12 @@ class CardReading:
 
 
 def image_format(data: bytes) -> str | None:
-    """The image format by its magic bytes (JPEG, PNG, GIF, BMP, TIFF, WebP), or None."""
+    """The image format by its magic bytes (JPEG, PNG, GIF, BMP, TIFF, WebP, HEIF), or None."""
     for magic, offset, name in _SIGNATURES:
         if data[offset:offset + len(magic)] == magic:
             return name
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "HEIF"
     return None
 
 
@@ -63,8 +67,8 @@ class ReadBusinessCard:
             raise Invalid({"image": f"ファイルが大きすぎます ({_mb(len(image))}、上限 {_mb(self.max_bytes)}) / "
                                     f"file too large: {_mb(len(image))}, the limit is {_mb(self.max_bytes)}"})
         if image_format(image) is None:
-            raise Invalid({"image": "画像ではありません (JPEG, PNG, TIFF, BMP, GIF, WebP) / "
-                                    "not an image (JPEG, PNG, TIFF, BMP, GIF or WebP expected)"})
+            raise Invalid({"image": "画像ではありません (JPEG, PNG, HEIC, TIFF, BMP, GIF, WebP) / "
+                                    "not an image (JPEG, PNG, HEIC, TIFF, BMP, GIF or WebP expected)"})
         try:
             result = self.engine.read(image)
         except UnreadableImage as e:

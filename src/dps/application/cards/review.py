@@ -21,6 +21,7 @@ from dps.domain.cards.staging import (
     Decision,
     DecisionKind,
     DuplicateMatch,
+    MatchReason,
     PersonCandidate,
     StagedCard,
     StagedStatus,
@@ -31,11 +32,25 @@ from dps.domain.cards.staging import (
     position_changes,
     progress_of,
     propose,
+    queue_duplicates,
     same_company,
 )
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer
+
+
+@frozen
+class QueueMatch:
+    """Another card of the user's open queue that is probably the same person (imported together, the
+    two become one person): its place in the queue (1 = oldest, the review list's order) and how to
+    recognise it."""
+
+    card_id: UUID
+    number: int
+    file_name: str
+    name: str
+    reason: MatchReason
 
 
 @frozen
@@ -51,6 +66,8 @@ class ReviewItem:
     proposed: bool = True
     changes: tuple[str, ...] = ()
     target: PersonCandidate | None = None
+    queue_duplicates: tuple[QueueMatch, ...] = ()
+    """Other cards of the open queue that are likely the same person as this one."""
 
 
 @frozen
@@ -63,8 +80,23 @@ class ReviewQueue:
         return not self.progress.finished
 
 
-def review_cards(uow: SalesUnitOfWork, viewer: Viewer, cards: Sequence[StagedCard]) -> list[ReviewItem]:
-    """Match the cards against the visible persons and accounts in a few set-based queries."""
+def queue_matches(queue: Sequence[StagedCard]) -> dict[UUID, tuple[QueueMatch, ...]]:
+    """For each ready card of the open `queue` (oldest first), the other ready cards that are likely the
+    same person (`queue_duplicates`), numbered by their place in the queue."""
+    numbers = {c.id: i for i, c in enumerate(queue, start=1)}
+    by_id = {c.id: c for c in queue}
+    ready = {c.id: c.fields for c in queue if c.status is StagedStatus.READY}
+    return {card_id: tuple(QueueMatch(card_id=other, number=numbers[other], file_name=by_id[other].file_name,
+                                      name=f"{ready[other].family_name} {ready[other].given_name}".strip(),
+                                      reason=reason) for other, reason in matches)
+            for card_id, matches in queue_duplicates(ready).items()}
+
+
+def review_cards(uow: SalesUnitOfWork, viewer: Viewer, cards: Sequence[StagedCard],
+                 queue: Sequence[StagedCard] | None = None) -> list[ReviewItem]:
+    """Match the cards against the visible persons and accounts in a few set-based queries, and against
+    the other cards of the user's open `queue` (oldest first; default: `cards` are the queue)."""
+    siblings = queue_matches(cards if queue is None else queue)
     ready = [c for c in cards if c.status is StagedStatus.READY]
     emails = {normalize_email(c.fields.email) for c in ready if c.fields.email}
     names = {c.fields.family_name for c in ready if c.fields.family_name}
@@ -105,7 +137,8 @@ def review_cards(uow: SalesUnitOfWork, viewer: Viewer, cards: Sequence[StagedCar
                 (m.candidate for m in dups if m.candidate.person_id == decision.person_id), None)
         items.append(ReviewItem(card=card, duplicates=dups, accounts=matched, decision=decision,
                                 proposed=card.decision is None,
-                                changes=position_changes(f, target) if target else (), target=target))
+                                changes=position_changes(f, target) if target else (), target=target,
+                                queue_duplicates=siblings.get(card.id, ())))
     return items
 
 
@@ -120,7 +153,8 @@ class ListStagedCards:
         with self._d.sales.uow(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.sales.clock)
             cards = uow.card_imports.for_owner(principal.user_id, None if batch_id else OPEN_STATUSES, batch_id)
-            return ReviewQueue(items=tuple(review_cards(uow, viewer, cards)), progress=progress_of(cards))
+            queue = uow.card_imports.for_owner(principal.user_id, OPEN_STATUSES) if batch_id else cards
+            return ReviewQueue(items=tuple(review_cards(uow, viewer, cards, queue)), progress=progress_of(cards))
 
 
 class GetStagedCard:
@@ -131,7 +165,8 @@ class GetStagedCard:
         ensure_can_write(principal, self._d.sales.audit, "card_import.get")
         with self._d.sales.uow(principal.tenant_id) as uow:
             card = own_card(uow, principal, card_id)
-            return review_cards(uow, viewer_in(uow, principal, self._d.sales.clock), [card])[0]
+            queue = uow.card_imports.for_owner(principal.user_id, OPEN_STATUSES)
+            return review_cards(uow, viewer_in(uow, principal, self._d.sales.clock), [card], queue)[0]
 
 
 @frozen

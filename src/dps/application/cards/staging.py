@@ -26,6 +26,8 @@ from dps.domain.shared.principal import Principal
 
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WebP": "image/webp", "TIFF": "image/tiff"}
 """Formats a card image may have (sniffed from the bytes, never from the name or declared type)."""
+CONVERTED_FORMATS = frozenset({"HEIF"})
+"""Formats accepted on upload but stored as JPEG (HEIC photos of iPhones: most browsers cannot show them)."""
 
 
 @frozen
@@ -92,6 +94,8 @@ class StageCards:
                 open_hashes = {c.sha256 for c in uow.card_imports.for_owner(principal.user_id, OPEN_STATUSES)}
                 for name, data in images:
                     problem = self._check(name, data)
+                    if problem is None and image_format(data) == "HEIF":
+                        data, problem = self._as_jpeg(name, data)
                     digest = hashlib.sha256(data).hexdigest()
                     if problem is None and digest in open_hashes:
                         problem = _refuse(name, "同じ画像が既に取り込み待ちにあります / the same image is already in "
@@ -191,9 +195,9 @@ class StageCards:
         if len(data) > limit:
             return _too_large(name, len(data), limit)
         fmt = image_format(data)
-        if fmt not in ACCEPTED_FORMATS:
-            return _refuse(name, "名刺画像ではありません (JPEG, PNG, WebP, TIFF、または zip / PDF) / not a card image "
-                                 "(JPEG, PNG, WebP or TIFF expected, or a zip or PDF of them)")
+        if fmt not in ACCEPTED_FORMATS and fmt not in CONVERTED_FORMATS:
+            return _refuse(name, "名刺画像ではありません (JPEG, PNG, HEIC, WebP, TIFF、または zip / PDF) / not a card "
+                                 "image (JPEG, PNG, HEIC, WebP or TIFF expected, or a zip or PDF of them)")
         try:
             self._d.images.inspect(data)
         except UnreadableImage as e:
@@ -205,6 +209,17 @@ class StageCards:
                 self._d.sales.audit.security("upload.infected", file=name, signature=found)
                 return _refuse(name, f"ウイルスが検出されました ({found}) / a virus was found ({found})")
         return None
+
+
+    def _as_jpeg(self, name: str, data: bytes) -> tuple[bytes, Rejection | None]:
+        """A HEIC photo is stored as the JPEG browsers can show (and OCR reads), upright."""
+        try:
+            jpeg = self._d.images.to_jpeg(data)
+        except UnreadableImage as e:
+            return data, _refuse(name, f"画像が壊れているか読めません / the image is corrupt or unreadable: {e.reason}")
+        if len(jpeg) > self._d.limits.max_file_bytes:
+            return data, _too_large(name, len(jpeg), self._d.limits.max_file_bytes)
+        return jpeg, None
 
 
 def _hidden(path: str) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from attrs import define, field, frozen
@@ -180,6 +181,33 @@ def identity_keys(fields: CardFields) -> tuple[str, ...]:
     if name and company:
         keys.append(f"name:{name}@{company}")
     return tuple(keys)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def queue_duplicates(cards: Mapping[K, CardFields]) -> dict[K, tuple[tuple[K, MatchReason], ...]]:
+    """Cards of one queue that are probably the same person as another card of it (by `identity_keys`:
+    the same e-mail, or the same full name at the same company): for each card that shares a key with
+    others, those others (in the mapping's order) with the reason (e-mail first). Symmetric; a card never
+    matches itself; a card without keys matches nothing. Importing such cards together makes one person."""
+    keyed = {card_id: identity_keys(fields) for card_id, fields in cards.items()}
+    holders: dict[str, list[K]] = {}
+    for card_id, keys in keyed.items():
+        for key in keys:
+            holders.setdefault(key, []).append(card_id)
+    order = {card_id: i for i, card_id in enumerate(keyed)}
+    out: dict[K, tuple[tuple[K, MatchReason], ...]] = {}
+    for card_id, keys in keyed.items():
+        reasons: dict[K, MatchReason] = {}
+        for key in keys:
+            reason = MatchReason.EMAIL if key.startswith("email:") else MatchReason.NAME_AND_COMPANY
+            for other in holders[key]:
+                if other != card_id and other not in reasons:
+                    reasons[other] = reason
+        if reasons:
+            out[card_id] = tuple(sorted(reasons.items(), key=lambda item: order[item[0]]))
+    return out
 
 
 def position_changes(fields: CardFields, current: PersonCandidate) -> tuple[str, ...]:

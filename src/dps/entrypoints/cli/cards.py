@@ -41,7 +41,7 @@ def cards() -> None:
 @click.option("--raw", is_flag=True, help="OCR の生テキストも表示 / also print the raw OCR text (not with --json).")
 @click.pass_context
 def read(ctx: click.Context, images: tuple[Path, ...], as_json: bool, raw: bool) -> None:
-    """名刺画像を読み取る / read the fields of business-card IMAGES (JPEG, PNG, TIFF, ...).
+    """名刺画像を読み取る / read the fields of business-card IMAGES (JPEG, PNG, HEIC, TIFF, ...).
 
     \b
     例 / example:

@@ -58,6 +58,9 @@ class StagedCardOut(msgspec.Struct, kw_only=True):
     decision: dict[str, str | None] | None = None
     proposed: bool = True
     duplicates: list[dict[str, str | None]] = msgspec.field(default_factory=list)
+    queue_duplicates: list[UUID] = msgspec.field(default_factory=list)
+    """Other cards of the caller's open queue that are likely the same person (same e-mail, or same name at
+    the same company): imported together, they become one person."""
     changes: list[str] = msgspec.field(default_factory=list)
     person_id: UUID | None = None
     account_id: UUID | None = None
@@ -133,6 +136,7 @@ def _card_out(card: StagedCard, item: ReviewItem | None = None) -> StagedCardOut
         duplicates=[{"person_id": str(m.candidate.person_id), "reason": m.reason.value,
                      "name": f"{m.candidate.last_name} {m.candidate.first_name}".strip(),
                      "account": m.candidate.account_name} for m in (item.duplicates if item else ())],
+        queue_duplicates=[m.card_id for m in item.queue_duplicates] if item else [],
         changes=list(item.changes) if item else [], person_id=card.person_id, account_id=card.account_id,
     )
 

@@ -12,6 +12,7 @@ from litestar import get, post
 from litestar.response import Redirect, Template
 
 from dps.application.catalog.code_lists import ListCodeLists
+from dps.application.directory.users import UserIndex
 from dps.application.sales.accounts.ports import AccountQuery
 from dps.application.sales.accounts.queries import GetAccount, ListAccountPersons, SearchAccounts
 from dps.application.sales.activities.commands import (
@@ -25,6 +26,7 @@ from dps.application.sales.opportunities.commands import CreateOpportunityComman
 from dps.application.sales.opportunities.manage import CreateOpportunity
 from dps.application.sales.opportunities.queries import GetOpportunity, ListRelatedOpportunities, SearchOpportunities
 from dps.application.sales.opportunities.read_models import OpportunitySearch
+from dps.application.sales.persons.cards import ListBusinessCards
 from dps.application.sales.persons.ports import PersonQuery
 from dps.application.sales.persons.queries import GetPerson, SearchPersons
 from dps.application.shared.paging import Page, PageRequest
@@ -43,7 +45,7 @@ from dps.entrypoints.http.ui.mobile_pages import (
 )
 from dps.entrypoints.http.ui.pages import page
 from dps.entrypoints.http.ui.query_form import FieldReader
-from dps.entrypoints.http.ui.record_forms import ensure_writer, visible_or_none
+from dps.entrypoints.http.ui.record_forms import ensure_writer, user_names, visible_or_none
 from dps.entrypoints.http.ui.records import not_found_page, record_id
 
 RECENT = 5
@@ -197,11 +199,16 @@ def mobile_persons(request: Req, principal: Principal, sales_deps: SalesDeps) ->
 @get("/m/persons/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
 def mobile_person(
     request: Req, principal: Principal, raw_id: str, sales_deps: SalesDeps, list_code_lists: ListCodeLists,
+    user_index: UserIndex,
 ) -> Template:
+    """The person, their business-card history (newest first, as the PC page shows it) and activities."""
     with not_found_page():
-        detail = GetPerson(sales_deps)(principal, record_id("person", raw_id))
+        person_id = record_id("person", raw_id)
+        detail = GetPerson(sales_deps)(principal, person_id)
+        cards = ListBusinessCards(sales_deps)(principal, person_id)
     return page(request, "mobile/person.html", context={
-        "record": detail.person, "account_name": detail.account_name,
+        "record": detail.person, "account_name": detail.account_name, "cards": cards,
+        "users": user_names(principal, user_index),
         "activities": _activities_of(principal, sales_deps, RecordType.PERSON, detail.person.id),
         "labels": code_labels_for(principal, list_code_lists),
     })

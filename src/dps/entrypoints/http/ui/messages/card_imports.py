@@ -2,11 +2,11 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cardimp.title": ("名刺一括登録", "Bulk card registration"),
-    "cardimp.intro": ("名刺の画像 (JPEG / PNG / WebP / TIFF)、それらの zip、スキャンした PDF を"
+    "cardimp.intro": ("名刺の画像 (JPEG / PNG / HEIC / WebP / TIFF)、それらの zip、スキャンした PDF を"
                       "まとめてアップロードできます。"
                       "読み取り結果を確認・修正してから取り込みます。取り込むまで何も登録されません。",
-                      "Upload card images (JPEG / PNG / WebP / TIFF), a zip of them or a PDF of scans. Review and "
-                      "correct what was read, then import: nothing is created until you do."),
+                      "Upload card images (JPEG / PNG / HEIC / WebP / TIFF), a zip of them or a PDF of scans. "
+                      "Review and correct what was read, then import: nothing is created until you do."),
     "cardimp.files": ("ファイル", "Files"),
     "cardimp.campaign": ("キャンペーン", "Campaign"),
     "cardimp.no_campaign": ("(なし)", "(none)"),
@@ -31,6 +31,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cardimp.duplicate": ("重複の可能性", "Possible duplicate"),
     "cardimp.match.email": ("メールが一致", "same e-mail"),
     "cardimp.match.name_and_company": ("氏名と会社が一致", "same name and company"),
+    "cardimp.queue_duplicate": ("この一覧の他の名刺と重複の可能性",
+                                "Likely the same person as another card in this list"),
+    "cardimp.queue_duplicate_hint": ("一緒に取り込むと同じパーソンになります",
+                                     "Imported together, these cards become one person"),
+    "cardimp.card_no": ("名刺", "Card"),
     "cardimp.action": ("取り込み方法", "Action"),
     "cardimp.attach": ("既存のパーソンに名刺を追加", "Add the card to an existing person"),
     "cardimp.new_person": ("新しいパーソンを登録", "Create a new person"),

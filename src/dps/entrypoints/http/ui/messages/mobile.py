@@ -70,6 +70,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mobile.person.address": ("住所", "Address"),
     "mobile.person.retired": ("退職", "Retired"),
     "mobile.person.activities": ("活動", "Activities"),
+    "mobile.person.cards": ("名刺履歴", "Business cards"),
+    "mobile.person.no_cards": ("名刺はまだありません。", "No business cards yet."),
+    "mobile.person.card_image": ("名刺画像", "Card image"),
+    "mobile.person.card_current": ("現在", "Current"),
+    "mobile.person.card_received_by": ("受け取った人", "Received by"),
+    "mobile.person.add_card": ("名刺を登録", "Add card"),
     # notifications (M5)
     "mobile.notice.empty": ("通知はありません", "No notifications"),
     "mobile.notice.unread_only": ("未読のみ", "Unread only"),
