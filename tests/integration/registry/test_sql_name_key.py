@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dps.adapters.registry.pg_load import function_ddl, key_levels
+from dps.adapters.registry.pg_name_key import function_ddl, key_levels
 from dps.domain.registry.names import JAPANESE_FORMS, corporate_name_key
 
 KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7)) + "ー"

@@ -6,13 +6,7 @@ the optional header line, the number of fields) and counts bytes for the progres
 validates every line, normalises (NFKC display fields; the name-search key) and moves the latest row
 of each number into `registry_corporations`.
 
-The search key is `corporate_name_key` written in SQL, generated from the constants of
-`dps.domain.registry.names` (the corporate forms, the English forms, the edge noise) and from the
-behaviour of `normalize_for_search` (the katakana table, Python's whitespace), so the two
-implementations cannot drift apart; `tests/integration/registry/test_sql_name_key.py` checks them
-against each other. Most names take the inline expression (`key_levels`); the rare ones the inline
-expression cannot decide (a name made only of corporate forms) take `pg_temp.registry_name_key`, a
-line-for-line PL/pgSQL port of the Python loop.
+The search key is `corporate_name_key` written in SQL (`pg_name_key`).
 
 A line COPY or the SQL checks reject is reported exactly as the Python reader would report it (the
 line is re-read and parsed by `nta_csv`); when Python would accept the files after all (a blank
@@ -25,10 +19,9 @@ import codecs
 import csv
 import io
 import re
-import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
@@ -43,195 +36,20 @@ from dps.adapters.registry.nta_csv import (
     parse_fields,
     sniff_encoding,
 )
+from dps.adapters.registry.pg_name_key import WHITESPACE, function_ddl, key_levels, literal
 from dps.application.registry.loading import Progress
-from dps.domain.registry.names import EDGE_NOISE, ENGLISH_BOUNDARY, ENGLISH_SUFFIXES, JAPANESE_FORMS
-from dps.domain.shared.text import normalize_for_search
 
 STAGING = "registry_staging"
 CHUNK = 1 << 20
 _HEAD_BYTES = 64 * 1024
 _MAX_FIELDS = max(FIELD_COUNTS)
-_STAGED = tuple(f"c{i}" for i in range(_MAX_FIELDS))
+STAGED = tuple(f"c{i}" for i in range(_MAX_FIELDS))
 COLUMNS: tuple[str, ...] = tuple(c.name for c in t.columns)
 _DATA_COLUMNS = tuple(c for c in COLUMNS if c != "corporate_number")
 
 
 class SqlLoadRefused(Exception):
     """The files are valid NTA CSV that this path cannot take (Python's reader accepts them)."""
-
-
-# -- the pieces of the search key, derived from the Python implementation ---------------------------------
-
-def _python_whitespace() -> str:
-    """Every character Python's `str.split()` and `re`'s `\\s` treat as whitespace."""
-    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-
-
-def _kana_table() -> tuple[str, str]:
-    """(from, to) for `translate()`: the characters `normalize_for_search` maps to another single
-    character after NFKC and lower case, found by asking it (the katakana → hiragana table)."""
-    src, dst = [], []
-    for c in map(chr, range(0x3000, 0x3100)):
-        if unicodedata.normalize("NFKC", c) == c and c.lower() == c:
-            folded = normalize_for_search(c)
-            if len(folded) == 1 and folded != c:
-                src.append(c)
-                dst.append(folded)
-    return "".join(src), "".join(dst)
-
-
-WHITESPACE = _python_whitespace()
-KANA_FROM, KANA_TO = _kana_table()
-
-
-def _bracket(chars: str) -> str:
-    """A regular-expression bracket of exactly these characters (escapes for ARE)."""
-    return "[" + "".join(c if c.isalnum() or (ord(c) > 0x7F and not c.isspace()) else f"\\u{ord(c):04x}"
-                         for c in chars) + "]"
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (standard_conforming_strings: only quotes are special)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-_WS = _bracket(WHITESPACE)
-_NOISE = _bracket(EDGE_NOISE)
-_JF = "(?:" + "|".join(re.escape(f) for f in JAPANESE_FORMS) + ")"
-_EN = "(?:" + ENGLISH_SUFFIXES.replace(r"\s", _WS) + ")"
-ENGLISH_AT_END = f"{ENGLISH_BOUNDARY}{_EN}$"
-
-
-def _forms_of(length: int) -> str:
-    return "ARRAY[" + ", ".join(_literal(f) for f in JAPANESE_FORMS if len(f) == length) + "]"
-
-
-_LENGTHS = sorted({len(f) for f in JAPANESE_FORMS}, reverse=True)
-_FIRST = "ARRAY[" + ", ".join(_literal(c) for c in sorted({f[0] for f in JAPANESE_FORMS})) + "]"
-_LAST = "ARRAY[" + ", ".join(_literal(c) for c in sorted({f[-1] for f in JAPANESE_FORMS})) + "]"
-
-
-def _front_len(x: str) -> str:
-    """Length of the longest corporate form `x` starts with, else 0 (Python: `startswith`, longest)."""
-    arms = " ".join(f"WHEN left({x}, {n}) = ANY({_forms_of(n)}) THEN {n}" for n in _LENGTHS)
-    return f"CASE WHEN left({x}, 1) = ANY({_FIRST}) THEN CASE {arms} ELSE 0 END ELSE 0 END"
-
-
-def _back_len(x: str) -> str:
-    """Length of the longest corporate form `x` ends with, else 0."""
-    arms = " ".join(f"WHEN right({x}, {n}) = ANY({_forms_of(n)}) THEN {n}" for n in _LENGTHS)
-    return f"CASE WHEN right({x}, 1) = ANY({_LAST}) THEN CASE {arms} ELSE 0 END ELSE 0 END"
-
-
-def _fold(expr: str) -> str:
-    """`normalize_for_search` of a text expression (it is evaluated once)."""
-    return (f"btrim(regexp_replace(translate(lower(normalize({expr}, NFKC)), {_literal(KANA_FROM)}, "
-            f"{_literal(KANA_TO)}), {_literal(_WS + '+')}, ' ', 'g'), ' ')")
-
-
-def function_ddl() -> list[str]:
-    """`pg_temp.registry_name_key(text)`: `corporate_name_key` line for line (the slow, exact path)."""
-    once = f"""CREATE OR REPLACE FUNCTION pg_temp.registry_name_once(name text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
-DECLARE folded text; txt text; cand text; m text;
-BEGIN
-  folded := {_fold('name')};
-  txt := coalesce(nullif(btrim(folded, {_literal(EDGE_NOISE)}), ''), folded);
-  LOOP
-    cand := txt;
-    m := substring(cand from {_literal('^' + _JF)});
-    IF m IS NOT NULL THEN
-      cand := substr(cand, length(m) + 1);
-    ELSE
-      m := substring(cand from {_literal(_JF + '$')});
-      IF m IS NOT NULL THEN
-        cand := left(cand, length(cand) - length(m));
-      ELSIF ascii(right(cand, 1)) < 128 THEN
-        cand := regexp_replace(cand, {_literal(ENGLISH_AT_END)}, '');
-      END IF;
-    END IF;
-    cand := btrim(cand, {_literal(EDGE_NOISE)});
-    IF cand = txt OR cand = '' THEN
-      EXIT;
-    END IF;
-    txt := cand;
-  END LOOP;
-  RETURN regexp_replace(txt, {_literal(_WS + '+')}, '', 'g');
-END $fn$"""
-    key = """CREATE OR REPLACE FUNCTION pg_temp.registry_name_key(name text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
-DECLARE k text; again text;
-BEGIN
-  k := pg_temp.registry_name_once(name);
-  FOR i IN 1..8 LOOP
-    again := pg_temp.registry_name_once(k);
-    IF again = k THEN
-      RETURN k;
-    END IF;
-    k := again;
-  END LOOP;
-  RETURN k;
-END $fn$"""
-    return [once, key]
-
-
-def _level(inner: str, expr: str, name: str) -> str:
-    # OFFSET 0 keeps each level a subquery of its own, so an expression is computed once per row
-    # (a flattened subquery would repeat it wherever the next level uses it).
-    return f"SELECT x.*, {expr} AS {name} FROM ({inner}) x OFFSET 0"  # noqa: S608
-
-
-def _front_step(sql: str, x: str, out: str) -> str:
-    """One turn of Python's loop at the front: the longest form removed and the edge noise stripped;
-    NULL when nothing would be left (Python then keeps the text: the exact function decides)."""
-    sql = _level(sql, _front_len(x), f"{out}_n")
-    return _level(sql, f"CASE WHEN {out}_n = 0 THEN {x} "
-                       f"ELSE nullif(btrim(substr({x}, {out}_n + 1), {_literal(EDGE_NOISE)}), '') END", out)
-
-
-def _back_step(sql: str, x: str, out: str) -> str:
-    """One turn at the end (once no form is in front): the longest Japanese form, else an English form
-    when the text ends in ASCII; NULL when nothing would be left."""
-    noise = _literal(EDGE_NOISE)
-    sql = _level(sql, _back_len(x), f"{out}_n")
-    return _level(sql, f"CASE WHEN {out}_n > 0 THEN nullif(btrim(left({x}, -{out}_n), {noise}), '') "
-                       f"WHEN ascii(right({x}, 1)) < 128 THEN "
-                       f"nullif(btrim(regexp_replace({x}, {_literal(ENGLISH_AT_END)}, ''), {noise}), '') "
-                       f"ELSE {x} END", out)
-
-
-def _pass(sql: str, start: str, out: str) -> str:
-    """`_strip_forms` unrolled: one turn at the front, one at the end, each its own level so that no
-    expression is computed twice; a name that needs another turn (or would be left empty) gets NULL,
-    for the exact function."""
-    sql = _level(sql, start, f"{out}_s")
-    sql = _front_step(sql, f"{out}_s", f"{out}_f")
-    sql = _level(sql, _front_len(f"{out}_f"), f"{out}_fn")
-    sql = _back_step(sql, f"CASE WHEN {out}_fn = 0 THEN {out}_f END", f"{out}_b1")
-    sql = _back_step(sql, f"{out}_b1", f"{out}_b2")
-    return _level(sql, f"CASE WHEN {out}_b2 = {out}_b1 THEN {out}_b1 END", out)
-
-
-def key_levels(inner: str, name: str = "c6") -> str:
-    """`inner` (a SELECT with the text column `name`) plus the column `name_key`, the search key.
-
-    Python's `_once` inline, as string operations (a regular expression over the form list is several
-    times slower in PostgreSQL): fold (NFKC, lower case, katakana to hiragana, whitespace runs to one
-    space); strip the edge noise (unless nothing else is left); the loop of `_strip_forms`, unrolled;
-    spaces removed. Names the unrolled loop cannot finish take the exact function,
-    `pg_temp.registry_name_key`: a name made only of forms, two forms in front or two behind, or a
-    name with a space left inside (Python's second pass may find a form the space had broken)."""
-    ws = _literal(_WS)
-    sql = _level(inner, f"CASE WHEN {name} IS NFKC NORMALIZED THEN {name} ELSE normalize({name}, NFKC) END", "k1")
-    sql = _level(sql, f"lower(CASE WHEN k1 ~ '[ァ-ヶ]' THEN translate(k1, {_literal(KANA_FROM)}, "
-                      f"{_literal(KANA_TO)}) ELSE k1 END)", "k2")
-    sql = _level(sql, f"CASE WHEN k2 ~ {ws} THEN btrim(regexp_replace(k2, {_literal(_WS + '+')}, ' ', 'g'), ' ') "
-                      "ELSE k2 END", "k3")
-    noise = _literal(EDGE_NOISE)
-    sql = _pass(sql, f"coalesce(nullif(btrim(k3, {noise}), ''), k3)", "p1")
-    # After the fold every whitespace is one plain space; a key with one inside takes the exact path.
-    return _level(sql, f"CASE WHEN p1 IS NULL OR strpos(p1, ' ') > 0 THEN pg_temp.registry_name_key({name}) "
-                       "ELSE p1 END", "name_key")
 
 
 # -- the file's head ------------------------------------------------------------------------------------
@@ -271,6 +89,44 @@ def layout(path: Path) -> Layout:
         return Layout(path, encoding, codec, skip, reader.header is not None, 0)
     text = record[0].decode(codec).rstrip("\r")
     return Layout(path, encoding, codec, skip, reader.header is not None, len(next(csv.reader([text]))))
+
+
+@frozen
+class Part:
+    """A byte range of one file that one COPY reads: the file's first part keeps its BOM and header line;
+    a later part starts at the beginning of a line."""
+
+    item: Layout
+    start: int = 0
+    end: int | None = None  # None: to the end of the file
+
+    @property
+    def size(self) -> int:
+        return (self.item.path.stat().st_size if self.end is None else self.end) - self.start
+
+
+def copy_part(driver: psycopg.Connection[Any], table: str, part: Part, progress: Progress | None) -> int:
+    """COPY one part's bytes into a staging table of text columns; returns the rows COPY took."""
+    item = part.item
+    cols = ", ".join(STAGED[: item.fields])
+    options = f"FORMAT csv, ENCODING '{item.encoding}', FORCE_NOT_NULL ({cols})"
+    if item.header and part.start == 0:
+        options += ", HEADER"
+    left = part.size
+    with item.path.open("rb") as f, driver.cursor() as cur:
+        f.seek(part.start)
+        if item.skip and part.start == 0:
+            f.read(item.skip)
+            left -= item.skip
+            if progress is not None:
+                progress(item.skip)
+        with cur.copy(f"COPY {table} ({cols}) FROM STDIN ({options})") as copy:
+            while left > 0 and (chunk := f.read(min(CHUNK, left))):
+                copy.write(chunk)
+                left -= len(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+        return int(cur.rowcount)
 
 
 # -- errors ---------------------------------------------------------------------------------------------
@@ -332,7 +188,7 @@ def diagnose(item: Layout, number: int) -> NtaCsvError | None:
 
 # -- the load -------------------------------------------------------------------------------------------
 
-class _Cols:
+class StagedColumns:
     """Staged columns as text expressions: a column some files lack is NULL in their rows (COPY fills
     only the columns a file has), read as '' like the Python reader's short versions."""
 
@@ -350,7 +206,7 @@ class _Cols:
             return "''"
         c = self(i)
         return (f"btrim(CASE WHEN {c} IS NFKC NORMALIZED THEN {c} ELSE normalize({c}, NFKC) END, "
-                f"{_literal(WHITESPACE)})")
+                f"{literal(WHITESPACE)})")
 
     def latest(self) -> str:
         """Not a change-history row (`latest` is '0' only there; versions without it are latest)."""
@@ -364,11 +220,18 @@ class _Cols:
                 f"AND (c6 <> '' OR c2 = '99') AND (c20 = '' OR (b20 IS NOT NULL AND {_check_digit('c20', 'b20')})) "
                 f"AND {self(23)} IN ('', '0', '1')")
 
-    def checked(self) -> str:
-        """The staging table with the bases of its corporate numbers, for `valid`."""
+    def checked(self, table: str = STAGING) -> str:
+        """A staging table with the bases of its corporate numbers, for `valid`."""
         def base(col: str) -> str:
             return f"CASE WHEN {_digits(col, 13)} THEN substr({col}, 2)::bigint END"
-        return f"SELECT ctid AS row_id, *, {base('c1')} AS b1, {base('c20')} AS b20 FROM {STAGING} OFFSET 0"  # noqa: S608
+        return f"SELECT ctid AS row_id, *, {base('c1')} AS b1, {base('c20')} AS b20 FROM {table} OFFSET 0"  # noqa: S608
+
+    def scan(self, table: str = STAGING) -> str:
+        """One scan of a staging table that checks every line as the Python reader does: history rows,
+        deletions, and the first invalid row (its ctid) or NULL."""
+        return (f"SELECT count(*) FILTER (WHERE NOT ({self.latest()})), "  # noqa: S608
+                f"count(*) FILTER (WHERE c2 = '99' AND {self.latest()}), "
+                f"min(row_id) FILTER (WHERE NOT ({self.valid()})) FROM ({self.checked(table)}) s")
 
     def row(self) -> str:
         """The table's columns (COLUMNS order) from a staged row that has `name_key`."""
@@ -406,16 +269,16 @@ def _date_shape(col: str) -> str:
             f"AND substr({col}, 8, 1) = '-' AND ltrim({col}, '0123456789-') = ''))")
 
 
-_USED = ", ".join(f"c{i}" for i in (1, 2, 4, 5, 6, 8, 9, 10, 11, 15, 16, 18, 19, 20, 22, *range(24, 30)))
+USED = ", ".join(f"c{i}" for i in (1, 2, 4, 5, 6, 8, 9, 10, 11, 15, 16, 18, 19, 20, 22, *range(24, 30)))
 """The staged columns the table is made of (fewer columns to carry through the levels of the key)."""
-_DUPLICATE = ("23505", "21000")  # unique_violation; ON CONFLICT DO UPDATE reaching a row twice
+DUPLICATE_STATES = ("23505", "21000")  # unique_violation; ON CONFLICT DO UPDATE reaching a row twice
 
 
 class _Duplicate(Exception):
     """A number occurs twice in the files: the fast path cannot decide which row wins."""
 
 
-def _sqlstate(e: sa.exc.DBAPIError) -> str:
+def sqlstate(e: sa.exc.DBAPIError) -> str:
     return str(getattr(e.orig, "sqlstate", "") or "")
 
 
@@ -433,34 +296,20 @@ class PgCopyLoad:
         self.history = 0
 
     def _copy(self, item: Layout) -> int:
-        cols = ", ".join(_STAGED[: item.fields])
-        options = f"FORMAT csv, ENCODING '{item.encoding}', FORCE_NOT_NULL ({cols})"
-        if item.header:
-            options += ", HEADER"
         driver = self.conn.connection.driver_connection
         assert driver is not None
-        with item.path.open("rb") as f, driver.cursor() as cur:
-            if item.skip:
-                f.read(item.skip)
-                if self.progress is not None:
-                    self.progress(item.skip)
-            with cur.copy(f"COPY {STAGING} ({cols}) FROM STDIN ({options})") as copy:
-                while chunk := f.read(CHUNK):
-                    copy.write(chunk)
-                    if self.progress is not None:
-                        self.progress(len(chunk))
-            return int(cur.rowcount)
+        return copy_part(driver, STAGING, Part(item), self.progress)
 
     def run(self) -> tuple[int, int, int]:
         conn = self.conn
         layouts = [layout(p) for p in self.files]
-        cols = _Cols(layouts)
+        cols = StagedColumns(layouts)
         conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
         # Created in this transaction, so COPY skips the free-space map and appends: the physical
         # order (ctid) of the staged rows is the order of the files and their lines.
         conn.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {STAGING} ({', '.join(f'{c} text' for c in _STAGED)}) ON COMMIT DROP")
+            f"CREATE TEMPORARY TABLE {STAGING} ({', '.join(f'{c} text' for c in STAGED)}) ON COMMIT DROP")
         counts: list[int] = []
         for item in layouts:
             if not item.fields:
@@ -480,10 +329,7 @@ class PgCopyLoad:
         for ddl in function_ddl():
             conn.exec_driver_sql(ddl)
         # One scan checks every line as the Python reader does and counts history rows and deletions.
-        history, deletions, bad = conn.exec_driver_sql(
-            f"SELECT count(*) FILTER (WHERE NOT ({cols.latest()})), "  # noqa: S608
-            f"count(*) FILTER (WHERE c2 = '99' AND {cols.latest()}), "
-            f"min(row_id) FILTER (WHERE NOT ({cols.valid()})) FROM ({cols.checked()}) s").one()
+        history, deletions, bad = conn.exec_driver_sql(cols.scan()).one()
         self.history = int(history)
         if bad is not None:
             raise self._invalid_row(layouts, counts, str(bad))
@@ -516,22 +362,22 @@ class PgCopyLoad:
             before -= n
         return SqlLoadRefused(f"staged row {ctid} rejected by the SQL checks")
 
-    def _move(self, cols: _Cols, *, fast: bool) -> tuple[int, int, int]:
+    def _move(self, cols: StagedColumns, *, fast: bool) -> tuple[int, int, int]:
         """Fast (no number twice, no deletion): every latest row, in file order. General: the last row
         of each number (DISTINCT ON, latest line first), deletions first."""
         conn = self.conn
         names = ", ".join(COLUMNS)
         if fast:
-            last = f"SELECT {_USED} FROM {STAGING} WHERE {cols.latest()}"  # noqa: S608
+            last = f"SELECT {USED} FROM {STAGING} WHERE {cols.latest()}"  # noqa: S608
         else:
-            last = (f"SELECT DISTINCT ON (c1) {_USED} FROM {STAGING} WHERE {cols.latest()} "  # noqa: S608
+            last = (f"SELECT DISTINCT ON (c1) {USED} FROM {STAGING} WHERE {cols.latest()} "  # noqa: S608
                     "ORDER BY c1, ctid DESC")
         deleted = 0
         if not fast:
             deleted = conn.exec_driver_sql(
                 f"DELETE FROM registry_corporations t USING ({last}) s "  # noqa: S608
                 "WHERE s.c2 = '99' AND t.corporate_number = s.c1").rowcount
-        kept = f"SELECT * FROM ({last}) l WHERE c2 <> {_literal(PROCESS_DELETED)}"  # noqa: S608
+        kept = f"SELECT * FROM ({last}) l WHERE c2 <> {literal(PROCESS_DELETED)}"  # noqa: S608
         rows = f"SELECT {cols.row()} FROM ({key_levels(kept)}) s"  # noqa: S608
         try:
             if not conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM registry_corporations)").scalar():
@@ -550,7 +396,7 @@ class PgCopyLoad:
                 "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM changed"
             ).one()
         except sa.exc.DBAPIError as e:
-            if fast and _sqlstate(e) in _DUPLICATE:
+            if fast and sqlstate(e) in DUPLICATE_STATES:
                 raise _Duplicate from e
             raise
         return int(inserted), int(updated), deleted
