@@ -169,6 +169,13 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
         if self._changes is not None:
             self._changes.reset()
 
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._changes is not None and self._conn is not None:
+            self._changes.close()
+        super().__exit__(exc_type, exc, tb)
+
     @property
     def companies(self) -> SqlCompanyRepository:
         return self._repo(SqlCompanyRepository)
