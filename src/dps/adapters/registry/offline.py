@@ -23,6 +23,12 @@ import sqlalchemy as sa
 from dps.adapters.db.tables.registry import registry_corporations as t
 from dps.adapters.registry.nta_csv import NtaCsvError, NtaCsvReader, NtaRow
 from dps.adapters.registry.pg_load import PgCopyLoad, SqlLoadRefused
+from dps.adapters.registry.pg_parallel_load import (
+    PARALLEL_MIN_BYTES,
+    PARALLEL_MIN_PART,
+    NotForParallel,
+    ParallelFirstLoad,
+)
 from dps.application.registry.loading import LoadSummary, Progress
 from dps.application.registry.ports import CorporateRecord, RegistrySource
 from dps.application.shared.errors import Invalid
@@ -106,9 +112,15 @@ class OfflineRegistry:
 
     source = RegistrySource.OFFLINE
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, load_workers: int = 2, parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+                 parallel_min_part: int = PARALLEL_MIN_PART) -> None:
         self.engine = engine
         self.is_postgresql = engine.dialect.name == "postgresql"
+        self.load_workers = load_workers
+        self.parallel_min_bytes = parallel_min_bytes
+        self.parallel_min_part = parallel_min_part
+        self.last_timings: dict[str, float] = {}
+        """Seconds per step of the last parallel first load (the benchmark prints them)."""
 
     # -- reading
     def by_numbers(self, numbers: Sequence[str]) -> Sequence[CorporateRecord]:
@@ -184,7 +196,21 @@ class OfflineRegistry:
         return ingest.summary(*counts)
 
     def _copy_files(self, files: Sequence[Path], progress: Progress | None) -> LoadSummary:
-        """PostgreSQL: the server parses the files' bytes and normalises in SQL (`pg_load`)."""
+        """PostgreSQL: the server parses the files' bytes and normalises in SQL (`pg_load`); the first
+        load of large files into the empty registry on several connections (`pg_parallel_load`)."""
+        parallel = ParallelFirstLoad(self.engine, files, progress, workers=self.load_workers,
+                                     min_bytes=self.parallel_min_bytes, min_part=self.parallel_min_part)
+        if parallel.applies():
+            try:
+                rows, inserted, history = parallel.run()
+            except NotForParallel:
+                # the single-transaction load below decides; it reads the files again, and the bar
+                # has already shown them read
+                progress = None if parallel.copied else progress
+            else:
+                self.last_timings = parallel.timings
+                return LoadSummary(files=len(files), rows=rows, inserted=inserted, updated=0, deleted=0,
+                                   skipped=history)
         with self.engine.begin() as conn:
             load = PgCopyLoad(conn, files, progress, _drop_name_indexes)
             inserted, updated, deleted = load.run()
