@@ -35,14 +35,17 @@ def probe(engine: sa.Engine) -> Iterator[sa.Table]:
     paging_metadata.drop_all(engine)
 
 
-def _walk(engine: sa.Engine, sort_key: str, limit: int) -> list[UUID]:
+def _walk(engine: sa.Engine, sort_key: str, limit: int, *, shared: bool = False) -> list[UUID]:
+    """Every page; `shared`: one statement object for all pages (as a memoised list statement is), so
+    the page statements made from it are reused with other cursor values bound."""
     request = PageRequest(limit=limit, sort=sort_key)
     sort = resolve_sort(request, SORTS, "due")
     seen: list[UUID] = []
+    one = sa.select(rows_table)
     with engine.connect() as conn:
         for _ in range(1000):
-            page = keyset_page(conn, sa.select(rows_table), sort=sort, id_column=rows_table.c.id, request=request,
-                               to_item=lambda r: r.id, sort_value=lambda r: getattr(r, sort.key))
+            page = keyset_page(conn, one if shared else sa.select(rows_table), sort=sort, id_column=rows_table.c.id,
+                               request=request, to_item=lambda r: r.id, sort_value=lambda r: getattr(r, sort.key))
             seen.extend(page.items)
             if page.next_cursor is None:
                 return seen
@@ -56,9 +59,11 @@ rows_strategy = st.lists(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=rows_strategy, limit=st.integers(1, 7), descending=st.booleans(), key=st.sampled_from(["due", "name"]))
+@given(rows=rows_strategy, limit=st.integers(1, 7), descending=st.booleans(), key=st.sampled_from(["due", "name"]),
+       shared=st.booleans())
 def test_pages_cover_every_row_once_in_order(
-    engine: sa.Engine, probe: sa.Table, rows: list[tuple[int | None, str]], limit: int, descending: bool, key: str
+    engine: sa.Engine, probe: sa.Table, rows: list[tuple[int | None, str]], limit: int, descending: bool, key: str,
+    shared: bool,
 ) -> None:
     base = date(2026, 4, 1)
     data = [
@@ -69,7 +74,7 @@ def test_pages_cover_every_row_once_in_order(
         conn.execute(probe.delete())
         if data:
             conn.execute(probe.insert(), data)
-    got = _walk(engine, ("-" if descending else "") + key, limit)
+    got = _walk(engine, ("-" if descending else "") + key, limit, shared=shared)
 
     def order(row: dict[str, Any]) -> tuple[Any, ...]:
         value = row[key]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -85,6 +87,24 @@ def decode_cursor(sort: Sort, cursor: str) -> tuple[Any, UUID]:
         raise Invalid.field("cursor", "is not a cursor of this list in this sort order") from e
 
 
+_AFTER_ID = sa.bindparam("keyset_id", type_=sa.Uuid())
+_DERIVED: weakref.WeakKeyDictionary[sa.Select[Any], dict[tuple[Any, ...], sa.Select[Any]]] = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+
+
+def _derived(query: sa.Select[Any], key: tuple[Any, ...], build: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
+    """The page statement made from `query` (ordered, limited, after a cursor), kept while `query`
+    lives: a query kept by `statement_memo` then reuses its page statements and their SQLAlchemy cache
+    keys too. The cursor's values are bound at execution (`keyset_value`, `keyset_id`)."""
+    with _DERIVED_LOCK:
+        found = _DERIVED.get(query, {}).get(key)
+    if found is None:
+        found = build()
+        with _DERIVED_LOCK:
+            _DERIVED.setdefault(query, {})[key] = found
+    return found
+
+
 def keyset_page(
     conn: sa.Connection,
     query: sa.Select[Any],
@@ -112,23 +132,26 @@ def keyset_page(
     if nullable:
         order_col = order_col.nulls_last()
     order_id = id_column.desc() if desc else id_column.asc()
+    after_id = id_column < _AFTER_ID if desc else id_column > _AFTER_ID
 
-    def fetch(stmt: sa.Select[Any], limit: int, *order: sa.ColumnElement[Any]) -> list[sa.Row[Any]]:
-        return list(conn.execute(stmt.order_by(*order).limit(limit)))
+    def fetch(kind: str, limit: int, build: Callable[[], sa.Select[Any]], **params: Any) -> list[sa.Row[Any]]:
+        stmt = _derived(query, (kind, sort.key, desc, limit), lambda: build().limit(limit))
+        return list(conn.execute(stmt, params))
 
     if not request.cursor:
-        rows = fetch(query, want, order_col, order_id)
+        rows = fetch("first", want, lambda: query.order_by(order_col, order_id))
     else:
         value, last_id = decode_cursor(sort, request.cursor)
-        after_id = id_column < last_id if desc else id_column > last_id
         if value is None:
-            rows = fetch(query.where(col.is_(None), after_id), want, order_id)
+            rows = fetch("nulls-after", want, lambda: query.where(col.is_(None), after_id).order_by(order_id),
+                         keyset_id=last_id)
         else:
             key = sa.tuple_(col, id_column)
-            bound = sa.tuple_(sa.bindparam(None, value, type_=col.type), sa.bindparam(None, last_id, type_=sa.Uuid()))
-            rows = fetch(query.where(key < bound if desc else key > bound), want, order_col, order_id)
+            bound = sa.tuple_(sa.bindparam("keyset_value", type_=col.type), _AFTER_ID)
+            rows = fetch("after", want, lambda: query.where(key < bound if desc else key > bound)
+                         .order_by(order_col, order_id), keyset_value=value, keyset_id=last_id)
             if len(rows) < want and nullable:
-                rows += fetch(query.where(col.is_(None)), want - len(rows), order_id)
+                rows += fetch("nulls", want - len(rows), lambda: query.where(col.is_(None)).order_by(order_id))
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     items = [to_item(r) for r in rows]

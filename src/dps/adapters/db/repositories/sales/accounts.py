@@ -23,6 +23,7 @@ from dps.adapters.db.repositories.sales.record_rows import (
     save_restriction,
     save_staff,
 )
+from dps.adapters.db.statement_memo import memo_key, memoised_statement
 from dps.adapters.db.tables.records import record_staff
 from dps.adapters.db.tables.sales_accounts import account_group_members, accounts, business_cards, persons
 from dps.adapters.db.tables.sales_activities import activities
@@ -186,9 +187,10 @@ class SqlAccountRepository(TenantScoped, AccountRepository):
         t = accounts
         sort = resolve_sort(page, {"name": t.c.name, "kana": t.c.kana, "updated_at": t.c.updated_at,
                                    "created_at": t.c.created_at}, default="name")
-        stmt = sa.select(*item_columns(t, AccountListItem, website=t.c.url)).where(
+        stmt = memoised_statement(viewer, memo_key("accounts", self._tenant, query), lambda: sa.select(
+            *item_columns(t, AccountListItem, website=t.c.url)).where(
             t.c.tenant_id == self._tenant, visible_to(t, RecordType.ACCOUNT.value, viewer),
-            *self._filters(viewer, query))
+            *self._filters(viewer, query)))
         return keyset_page(self._conn, stmt, sort=sort, id_column=t.c.id, request=page,
                          to_item=item_of(AccountListItem), sort_value=lambda r: getattr(r, sort.key))
 

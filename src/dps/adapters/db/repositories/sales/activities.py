@@ -22,6 +22,7 @@ from dps.adapters.db.repositories.sales.record_rows import (
     save_restriction,
     save_staff,
 )
+from dps.adapters.db.statement_memo import memo_key, memoised_statement
 from dps.adapters.db.tables.directory import org_closure
 from dps.adapters.db.tables.records import record_staff
 from dps.adapters.db.tables.sales_accounts import accounts
@@ -161,6 +162,12 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
 
     def search(self, viewer: Viewer, search: ActivitySearch, page: PageRequest) -> Page[ActivityListItem]:
         sort = resolve_sort(page, SORTS, DEFAULT_SORT)
+        query = memoised_statement(viewer, memo_key("activities", self._tenant, search),
+                                   lambda: self._search_statement(viewer, search))
+        return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_item,
+                         sort_value=lambda r: getattr(r, sort.key))
+
+    def _search_statement(self, viewer: Viewer, search: ActivitySearch) -> sa.Select[Any]:
         a, o = accounts, opportunities
         account_name = sa.select(a.c.name).where(
             a.c.tenant_id == activities.c.tenant_id, a.c.id == activities.c.account_id,
@@ -168,11 +175,9 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
         ).scalar_subquery()
         opportunity_name = sa.select(o.c.name).where(
             o.c.tenant_id == activities.c.tenant_id, o.c.id == activities.c.opportunity_id).scalar_subquery()
-        query = sa.select(*item_columns(activities, ActivityListItem, account_name=account_name,
-                                        opportunity_name=opportunity_name)).where(
+        return sa.select(*item_columns(activities, ActivityListItem, account_name=account_name,
+                                       opportunity_name=opportunity_name)).where(
             activities.c.tenant_id == self._tenant, visible_activities(viewer), *search_filters(viewer, search))
-        return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_item,
-                         sort_value=lambda r: getattr(r, sort.key))
 
     def opportunity_account_id(self, opportunity_id: UUID) -> UUID | None:
         return cast(UUID | None, self._conn.execute(

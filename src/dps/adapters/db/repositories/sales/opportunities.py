@@ -25,6 +25,7 @@ from dps.adapters.db.repositories.sales.accounts import (
 )
 from dps.adapters.db.repositories.sales.activities import owner_organization_filter
 from dps.adapters.db.repositories.sales.record_rows import delete_record_children
+from dps.adapters.db.statement_memo import memo_key, memoised_statement
 from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities
 from dps.adapters.db.tables.sales_opportunities import opportunities, opportunity_competitors, opportunity_lines
@@ -91,21 +92,26 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
     # --- search -------------------------------------------------------------------------------
 
     def search(self, viewer: Viewer, criteria: OpportunitySearch, page: PageRequest) -> Page[OpportunityListItem]:
-        o, a = opportunities, accounts
+        o = opportunities
         sort = resolve_sort(page, {
             "expected_order_date": o.c.expected_order_date, "expected_amount": o.c.expected_amount,
             "name": o.c.name, "updated_at": o.c.updated_at,
         }, default="-expected_order_date")
+        stmt = memoised_statement(viewer, memo_key("opportunities", self._tenant, criteria),
+                                  lambda: self._search_statement(viewer, criteria))
+        return keyset_page(self._conn, stmt, sort=sort, id_column=o.c.id, request=page, to_item=_item,
+                           sort_value=lambda r: getattr(r, sort.key))
+
+    def _search_statement(self, viewer: Viewer, criteria: OpportunitySearch) -> sa.Select[Any]:
+        o, a = opportunities, accounts
         account_name = sa.select(a.c.name).where(
             a.c.tenant_id == o.c.tenant_id, a.c.id == o.c.account_id, visible_to(a, RecordType.ACCOUNT.value, viewer)
         ).scalar_subquery()
-        stmt = sa.select(
+        return sa.select(
             o.c.id, o.c.name, o.c.account_id, account_name.label("account_name"), o.c.stage_code,
             o.c.certainty_code, o.c.is_open, o.c.expected_order_date, o.c.expected_amount, o.c.owner_id,
             o.c.campaign_id, o.c.is_restricted, o.c.updated_at, o.c.version,
         ).where(o.c.tenant_id == self._tenant, visible_to(o, OPP.value, viewer), *self._filters(viewer, criteria))
-        return keyset_page(self._conn, stmt, sort=sort, id_column=o.c.id, request=page, to_item=_item,
-                           sort_value=lambda r: getattr(r, sort.key))
 
     def _filters(self, viewer: Viewer, c: OpportunitySearch) -> list[sa.ColumnElement[bool]]:
         o = opportunities
