@@ -12,9 +12,11 @@ of DPS_BENCH_PG_URL, migrates it, and streams the generated file (seeded, in a t
 (b) (a) plus building the registry's indexes once: primary key on the number, btree (text_pattern_ops)
     and trigram GIN on name_search, timed over the loaded table's data (then rolled back), so the same
     indexes over the same keys (a GIN over the raw names, 株式会社 and all, would cost more);
-(c) `OfflineRegistry.load`, the code `dps registry load` runs: the file's bytes COPYed into a staging
-    table, checked and normalised in SQL (NFKC fields, the name-search key), moved into
-    `registry_corporations`, name indexes rebuilt; then an identical reload (nothing changes);
+(c) `OfflineRegistry.load`, the code `dps registry load` runs: the first load into the empty registry
+    on two connections (ADR 0021: the file cut in two, each half COPYed into a staging table, checked
+    and normalised in SQL - NFKC fields, the name-search key - into a fresh table, whose primary key and
+    indexes are built side by side, then swapped in); its steps are printed; then an identical reload
+    (one transaction, nothing changes); with --single, the one-connection first load as well;
 (d) for reference (unless --no-python-floor), the Python parser's cost: COPY of the rows parsed in
     Python (the `--skip-bad` path) into a bare table with the registry's columns, and the same indexes.
 Printed: DPS load time, ratio to (a) [target <= 1.5x] and to (b). Then 200 sampled name queries (whole
@@ -263,6 +265,9 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the database dps_registry_bench")
     ap.add_argument("--no-python-floor", dest="python_floor", action="store_false",
                     help="skip (d), the Python parser's COPY floor (minutes at 5M rows)")
+    ap.add_argument("--workers", type=int, default=2, help="connections of the first load (1: one transaction)")
+    ap.add_argument("--single", action="store_true",
+                    help="also time the single-transaction first load (workers=1) in the same run")
     ap.add_argument("--search-only", action="store_true",
                     help="only time name search over the kept database (after a run with --keep)")
     args = ap.parse_args()
@@ -293,15 +298,23 @@ def main() -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE floor_file")
 
-        registry = OfflineRegistry(engine)
+        registry = OfflineRegistry(engine, load_workers=args.workers)
         started = time.perf_counter()
         summary = registry.load([path])
         dps_load = time.perf_counter() - started
+        steps = dict(registry.last_timings)
         started = time.perf_counter()
         again = registry.load([path])
         reload = time.perf_counter() - started
         load_after = os.getloadavg()
         floor_file_indexes = same_indexes(engine)
+        single = None
+        if args.single:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("TRUNCATE registry_corporations")
+            started = time.perf_counter()
+            OfflineRegistry(engine, load_workers=1).load([path])
+            single = time.perf_counter() - started
 
         if args.python_floor:
             floor_rows, parse_only = copy_rows_floor(engine, path)
@@ -315,6 +328,11 @@ def main() -> None:
     print(f"(b) (a) + the same indexes   {floor_file + floor_file_indexes:8.1f} s   "
           f"(+ PK, btree, trigram GIN on the same keys: {floor_file_indexes:.1f} s)")
     print(f"(c) dps registry load        {dps_load:8.1f} s   inserted {summary.inserted:,}, skipped {summary.skipped}")
+    if steps:
+        print("    steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+              + f" (on {args.workers} connections; the rest: reading the file heads, DDL, locks)")
+    if single is not None:
+        print(f"    the same on one connection, one transaction: {single:.1f} s")
     print(f"    reload (idempotent)      {reload:8.1f} s   inserted {again.inserted}, updated {again.updated}")
     print(f"    peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.python_floor:

@@ -61,6 +61,12 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
+_MAY_SWAP = ("SELECT pg_has_role(current_user, c.relowner, 'USAGE') "
+             "AND has_schema_privilege(current_user, c.relnamespace, 'CREATE') "
+             "FROM pg_class c WHERE c.oid = 'registry_corporations'::regclass")
+"""Replacing the table takes its owner (or a member of the owning role) and CREATE in its schema."""
+
+
 class NotForParallel(Exception):
     """These files, or this registry, need the single-transaction path (why: the message)."""
 
@@ -158,6 +164,8 @@ class ParallelFirstLoad:
             try:
                 if lock.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM registry_corporations)").scalar():
                     raise NotForParallel("the registry is not empty")
+                if not lock.exec_driver_sql(_MAY_SWAP).scalar():
+                    raise NotForParallel("this database role may not replace the registry table")
                 lock.rollback()
                 self._drop_leftovers()
                 return self._load(cols, parts)
