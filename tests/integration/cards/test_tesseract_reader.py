@@ -12,8 +12,9 @@ import unicodedata
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from dps.adapters.ocr.preprocess import decode, erase_leading_mark, prepare
+from dps.adapters.ocr.preprocess import decode, prepare
 from dps.adapters.ocr.tesseract import TesseractOcr
+from dps.adapters.ocr.text_regions import erase_leading_mark
 from dps.application.cards.ports import UnreadableImage
 from dps.domain.cards import parse_card
 from tests.fixtures.cards.pools import Layout, random_card

@@ -38,15 +38,12 @@ from collections.abc import Sequence
 from attrs import frozen
 from PIL import Image
 
-from dps.adapters.ocr.preprocess import (
-    PrepareOptions,
+from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare, to_png
+from dps.adapters.ocr.text_regions import (
     bottom_lines,
-    decode,
     erase_leading_mark,
-    prepare,
     shrink_big_columns,
     stack_columns,
-    to_png,
     unread_regions,
 )
 from dps.application.cards.ports import OcrResult, OcrUnavailable

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from attrs import frozen
 from litestar import get, post
 from litestar.response import Redirect, Template
 
@@ -33,7 +34,9 @@ from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST, Opportunity
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.principal import Principal
+from dps.entrypoints.http.ui.accounts_pages import CLOSED_CHOICES
 from dps.entrypoints.http.ui.forms import FormBody, submit
+from dps.entrypoints.http.ui.listing import Pager
 from dps.entrypoints.http.ui.mobile_pages import (
     LIST_LIMIT,
     REQUIRED,
@@ -157,13 +160,40 @@ def mobile_opportunity(
 
 # -- M3 取引先 / M4 パーソン -------------------------------------------------------------------------
 
+@frozen
+class FilterChip:
+    """One choice of a one-tap filter row: its label key and the list with it chosen (None: it is chosen)."""
+
+    label_key: str
+    href: str | None
+
+    @classmethod
+    def closed_row(cls, pager: Pager[Any], closed: bool | None, valid: bool = True) -> list[FilterChip]:
+        """The 閉鎖 choices (all / open companies only / closed only) as links that keep the other filters
+        and the sort and restart the pager; the chosen one (`closed`, read as the query spells it: ``1``,
+        ``on``...) is no link, and none is chosen when the value was not `valid`."""
+        chosen = ("" if closed is None else str(closed).lower()) if valid else None
+        typed = pager.filter_value("closed")
+        return [
+            cls(key, None if value == chosen else pager.toggle_link("closed", value or typed))
+            for value, key in CLOSED_CHOICES
+        ]
+
+
 @get("/m/accounts", include_in_schema=False, sync_to_thread=True)
 def mobile_accounts(request: Req, principal: Principal, sales_deps: SalesDeps) -> Template:
+    """The account list: keyword, 自担当 and the 閉鎖 filter (``closed=true|false``) as the PC list has it; a bad
+    value is a 400 naming the field."""
     form = FieldReader(request.query_params)
     pager = pager_of(request, ("kana", "name", "updated_at"), "kana")
-    found = SearchAccounts(sales_deps)(principal, AccountQuery(q=form.text("q"), mine=form.flag("mine")),
-                                       pager.page_request())
-    return page(request, "mobile/accounts.html", context={"pager": pager.with_page(found), "values": form.values})
+    query = AccountQuery(q=form.text("q"), mine=form.flag("mine"), closed=form.tristate("closed"))
+    found = Page[Any](items=())
+    if not form.errors:
+        found = SearchAccounts(sales_deps)(principal, query, pager.page_request())
+    return page(request, "mobile/accounts.html", status_code=400 if form.errors else 200, context={
+        "pager": pager.with_page(found), "values": form.values, "errors": form.errors,
+        "closed_chips": FilterChip.closed_row(pager, query.closed, valid="closed" not in form.errors),
+    })
 
 
 @get("/m/accounts/{raw_id:str}", include_in_schema=False, sync_to_thread=True)
