@@ -4,7 +4,6 @@ closed, merged, deleted; history rows ignored), a reload changes nothing, a bad 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -211,16 +210,6 @@ def test_a_typo_still_finds_the_name_on_postgresql(engine: sa.Engine, bulk: Path
         assert found[0] == SAMPLE  # nothing contains it: trigram similarity answers
     else:
         assert found == []  # SQLite matches text it contains, nothing fuzzy
-
-
-@pytest.fixture
-def pg_engine(_pg_engine: sa.Engine) -> Iterator[sa.Engine]:
-    """PostgreSQL only (fails in CI without it), the registry table empty before and after."""
-    with _pg_engine.begin() as conn:
-        conn.execute(registry_corporations.delete())
-    yield _pg_engine
-    with _pg_engine.begin() as conn:
-        conn.execute(registry_corporations.delete())
 
 
 def test_postgresql_loads_on_the_server(pg_engine: sa.Engine, bulk: Path, diff: Path,

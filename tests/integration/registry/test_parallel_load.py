@@ -6,7 +6,6 @@ duplicate numbers and a registry that already has rows, and nothing left behind.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,15 +71,6 @@ def parallel(engine: sa.Engine) -> OfflineRegistry:
 
 def single(engine: sa.Engine) -> OfflineRegistry:
     return OfflineRegistry(engine, load_workers=1)
-
-
-@pytest.fixture
-def pg_engine(_pg_engine: sa.Engine) -> Iterator[sa.Engine]:
-    with _pg_engine.begin() as conn:
-        conn.execute(registry_corporations.delete())
-    yield _pg_engine
-    with _pg_engine.begin() as conn:
-        conn.execute(registry_corporations.delete())
 
 
 def empty(engine: sa.Engine) -> None:

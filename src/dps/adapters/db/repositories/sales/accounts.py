@@ -117,6 +117,16 @@ def text_filter(table: sa.Table, q: str | None) -> sa.ColumnElement[bool] | None
     return sa.and_(*(table.c.search_text.contains(w, autoescape=True) for w in words))
 
 
+def visible_account_name(table: sa.Table, viewer: Viewer) -> sa.ScalarSelect[Any]:
+    """The name of the row's account (`table.account_id`), NULL when the viewer may not see that account
+    (a hidden account's name must not show in another record's list)."""
+    a = accounts
+    return sa.select(a.c.name).where(
+        a.c.tenant_id == table.c.tenant_id, a.c.id == table.c.account_id,
+        visible_to(a, RecordType.ACCOUNT.value, viewer),
+    ).scalar_subquery()
+
+
 def staff_filter(table: sa.Table, record_type: RecordType, user_id: UUID) -> sa.ColumnElement[bool]:
     s = record_staff
     return sa.exists().where(

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
-from dps.adapters.db.repositories.sales.accounts import item_columns
+from dps.adapters.db.repositories.sales.accounts import item_columns, visible_account_name
 from dps.adapters.db.repositories.sales.record_rows import (
     delete_record_children,
     load_restrictions,
@@ -25,7 +25,6 @@ from dps.adapters.db.repositories.sales.record_rows import (
 from dps.adapters.db.statement_memo import memo_key, memoised_statement
 from dps.adapters.db.tables.directory import org_closure
 from dps.adapters.db.tables.records import record_staff
-from dps.adapters.db.tables.sales_accounts import accounts
 from dps.adapters.db.tables.sales_activities import activities, activity_attendees, activity_persons
 from dps.adapters.db.tables.sales_opportunities import opportunities
 from dps.adapters.db.visibility import mine, visible_to
@@ -168,11 +167,8 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
                          sort_value=lambda r: getattr(r, sort.key))
 
     def _search_statement(self, viewer: Viewer, search: ActivitySearch) -> sa.Select[Any]:
-        a, o = accounts, opportunities
-        account_name = sa.select(a.c.name).where(
-            a.c.tenant_id == activities.c.tenant_id, a.c.id == activities.c.account_id,
-            visible_to(a, RecordType.ACCOUNT.value, viewer),
-        ).scalar_subquery()
+        o = opportunities
+        account_name = visible_account_name(activities, viewer)
         opportunity_name = sa.select(o.c.name).where(
             o.c.tenant_id == activities.c.tenant_id, o.c.id == activities.c.opportunity_id).scalar_subquery()
         return sa.select(*item_columns(activities, ActivityListItem, account_name=account_name,

@@ -22,6 +22,7 @@ from dps.adapters.db.repositories.sales.accounts import (
     record_values,
     save_children,
     staff_filter,
+    visible_account_name,
 )
 from dps.adapters.db.repositories.sales.activities import owner_organization_filter
 from dps.adapters.db.repositories.sales.record_rows import delete_record_children
@@ -103,10 +104,8 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
                            sort_value=lambda r: getattr(r, sort.key))
 
     def _search_statement(self, viewer: Viewer, criteria: OpportunitySearch) -> sa.Select[Any]:
-        o, a = opportunities, accounts
-        account_name = sa.select(a.c.name).where(
-            a.c.tenant_id == o.c.tenant_id, a.c.id == o.c.account_id, visible_to(a, RecordType.ACCOUNT.value, viewer)
-        ).scalar_subquery()
+        o = opportunities
+        account_name = visible_account_name(o, viewer)
         return sa.select(
             o.c.id, o.c.name, o.c.account_id, account_name.label("account_name"), o.c.stage_code,
             o.c.certainty_code, o.c.is_open, o.c.expected_order_date, o.c.expected_amount, o.c.owner_id,

@@ -18,10 +18,11 @@ from dps.adapters.db.repositories.sales.accounts import (
     save_children,
     staff_filter,
     text_filter,
+    visible_account_name,
 )
 from dps.adapters.db.repositories.sales.record_rows import delete_record_children
 from dps.adapters.db.tables.records import record_relations
-from dps.adapters.db.tables.sales_accounts import accounts, business_cards, persons
+from dps.adapters.db.tables.sales_accounts import business_cards, persons
 from dps.adapters.db.tables.sales_activities import activity_persons
 from dps.adapters.db.tables.sales_campaigns import leads
 from dps.adapters.db.visibility import mine, visible_to
@@ -64,7 +65,7 @@ class SqlPersonRepository(TenantScoped, PersonRepository):
         return keys
 
     def search(self, viewer: Viewer, query: PersonQuery, page: PageRequest) -> Page[PersonListItem]:
-        t, a = persons, accounts
+        t = persons
         sort = resolve_sort(page, {"name": t.c.last_name, "kana": t.c.last_name_kana, "updated_at": t.c.updated_at,
                                    "created_at": t.c.created_at}, default="kana")
         where: list[sa.ColumnElement[bool]] = [visible_to(t, RecordType.PERSON.value, viewer)]
@@ -78,9 +79,7 @@ class SqlPersonRepository(TenantScoped, PersonRepository):
             where.append(t.c.owner_id == query.owner_id)
         if query.staff_id is not None:
             where.append(staff_filter(t, RecordType.PERSON, query.staff_id))
-        account_name = sa.select(a.c.name).where(
-            a.c.tenant_id == t.c.tenant_id, a.c.id == t.c.account_id, visible_to(a, RecordType.ACCOUNT.value, viewer)
-        ).scalar_subquery()
+        account_name = visible_account_name(t, viewer)
         stmt = sa.select(*item_columns(t, PersonListItem, account_name=account_name)).where(
             t.c.tenant_id == self._tenant, *where)
         columns = {"name": "last_name", "kana": "last_name_kana"}
