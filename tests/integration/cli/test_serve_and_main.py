@@ -23,11 +23,13 @@ class FakeUvicorn:
     def __init__(self, exit_code: int | None = None) -> None:
         self.calls: list[tuple[Any, dict[str, Any]]] = []
         self.exit_code = exit_code
+        # handlers a real server of another test in this process left on the logger do not count
+        self.handlers_before = len(logging.getLogger("uvicorn").handlers)
         self.console_handlers = 0
 
     def run(self, app: Any, **kwargs: Any) -> None:
         self.calls.append((app, kwargs))
-        self.console_handlers = len(logging.getLogger("uvicorn").handlers)
+        self.console_handlers = len(logging.getLogger("uvicorn").handlers) - self.handlers_before
         if self.exit_code is not None:
             raise SystemExit(self.exit_code)
 

@@ -43,7 +43,8 @@ class LiveServer:
         self.container = container
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(container), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(create_app(container), host="127.0.0.1", port=self.port, log_level="warning",
+                                log_config=None)  # no dictConfig: it would rewire the process's loggers
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
