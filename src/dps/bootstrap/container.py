@@ -70,6 +70,8 @@ class Container(containers.DeclarativeContainer):
     directory_memo = providers.Singleton(DirectoryMemo)
     """This process's memo of principals and viewers, keyed by each tenant's directory version."""
     uow = providers.Singleton(partial, SqlUnitOfWork, engine, memo=directory_memo)
+    read_uow = providers.Singleton(partial, SqlUnitOfWork, engine, memo=directory_memo, read_only=True)
+    """Units of work of use cases that only read: no transaction on PostgreSQL, a deferred one on SQLite."""
     tenancy_uow = providers.Singleton(partial, SqlTenancyUnitOfWork, engine)
     readiness = providers.Factory(partial, database_status, engine)
     """A zero-argument callable: (ready, reason) for /readyz."""
@@ -78,7 +80,7 @@ class Container(containers.DeclarativeContainer):
         DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher
     )
     auth_deps = providers.Singleton(
-        AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher
+        AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow
     )
 
     # sales
@@ -88,7 +90,7 @@ class Container(containers.DeclarativeContainer):
     notifier = providers.Singleton(NotifyInterestedUsers, clock=clock, ids=ids)
     sales_deps = providers.Singleton(
         SalesDeps, uow=uow, clock=clock, ids=ids, audit=audit, notifier=notifier, files=files, scanner=scanner,
-        max_upload_bytes=settings.provided.max_upload_bytes,
+        max_upload_bytes=settings.provided.max_upload_bytes, reads=read_uow,
     )
     """Every sales use case is built from this bundle: `CreateAccount(container.sales_deps())`."""
     corporate_registry = providers.Singleton(build_corporate_registry, settings=settings, engine=engine)

@@ -72,6 +72,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+READ_ONLY = "dps_read_only"
+"""Execution option of a connection that only reads (a read-only unit of work)."""
+
+
 def _sqlite_begin_immediate(conn: sa.Connection) -> None:
-    # A write transaction from the start: avoids SQLITE_BUSY upgrades under concurrent writers.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write transaction from the start: avoids SQLITE_BUSY upgrades under concurrent writers. A
+    # read-only unit of work takes a deferred BEGIN instead: one snapshot, and it never queues behind
+    # (or blocks) a writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
@@ -9,6 +10,7 @@ from typing import Any, Self, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from dps.adapters.db.engine import READ_ONLY
 from dps.adapters.db.repositories.affiliations import SqlAffiliationRepository, SqlOrgClosureRepository
 from dps.adapters.db.repositories.auth import (
     TENANT_WITH_TOKEN,
@@ -47,7 +49,7 @@ from dps.adapters.db.repositories.sales.products import SqlProductRepository
 from dps.adapters.db.repositories.sales.record_access import SqlRecordAccessReader
 from dps.adapters.db.repositories.sales.record_people import SqlRecordPeopleRepository
 from dps.adapters.db.repositories.sales.sales_results import SqlSalesResultRepository
-from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository, tenant_of
+from dps.adapters.db.repositories.tenancy import DirectoryChanges, SqlTenantRepository, tenant_of, written_tables
 from dps.adapters.db.repositories.users import SqlUserRepository
 from dps.application.auth.ports import AuthUnitOfWork
 from dps.application.directory.memo import DirectoryMemo
@@ -61,9 +63,31 @@ from dps.domain.tenancy.tenants import Tenant
 R = TypeVar("R")
 
 
+_GUARDED_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def _refuse_writes(conn: sa.Connection, _cursor: Any, statement: str, _params: Any, context: Any,
+                   _many: bool) -> None:
+    """A read-only unit of work that tries to write is a programming error: stop it before it runs."""
+    if conn.get_execution_options().get(READ_ONLY) and written_tables(statement, context):
+        raise ReadOnlyViolation(f"a read-only unit of work may not write: {statement[:80]}")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A write (or a commit) in a read-only unit of work."""
+
+
 class _Transaction:
-    def __init__(self, engine: sa.Engine) -> None:
+    """One connection; a transaction unless `read_only`.
+
+    Read-only on PostgreSQL runs in autocommit: each SELECT is its own statement-level snapshot, as it
+    is inside a READ COMMITTED transaction, without the BEGIN and ROLLBACK round trips (two of a list
+    page's five). On SQLite it is a deferred BEGIN (one snapshot; never waits for a writer). Writes are
+    refused before they reach the database."""
+
+    def __init__(self, engine: sa.Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._conn: sa.Connection | None = None
         self._tx: sa.RootTransaction | None = None
 
@@ -76,6 +100,14 @@ class _Transaction:
     def _open(self) -> sa.Connection:
         try:
             self._conn = self._engine.connect()
+            if self._read_only:
+                if self._engine not in _GUARDED_ENGINES:
+                    sa.event.listen(self._engine, "before_cursor_execute", _refuse_writes)
+                    _GUARDED_ENGINES.add(self._engine)
+                if self._engine.dialect.name == "postgresql":
+                    self._conn.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+                    return self._conn
+                self._conn.execution_options(**{READ_ONLY: True})
             self._tx = self._conn.begin()
         except (OperationalError, InterfaceError) as e:
             if self._conn is not None:
@@ -85,6 +117,8 @@ class _Transaction:
         return self._conn
 
     def commit(self) -> None:
+        if self._read_only:
+            raise ReadOnlyViolation("a read-only unit of work has nothing to commit")
         assert self._tx is not None
         self._before_commit()
         self._tx.commit()
@@ -117,8 +151,9 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     keyed by that version.
     """
 
-    def __init__(self, engine: sa.Engine, tenant_id: TenantId, memo: DirectoryMemo | None = None) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: sa.Engine, tenant_id: TenantId, memo: DirectoryMemo | None = None, *,
+                 read_only: bool = False) -> None:
+        super().__init__(engine, read_only=read_only)
         self.tenant_id = tenant_id
         self._memo = memo
         self._tenant: Tenant | None = None
@@ -128,7 +163,7 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
     def __enter__(self) -> Self:
         conn = self._open()
         self._tenant = None
-        self._changes = DirectoryChanges(conn, self.tenant_id)
+        self._changes = None if self._read_only else DirectoryChanges(conn, self.tenant_id)
         self._repos = {}
         return self
 

@@ -32,3 +32,9 @@ class AuthDeps:
     hasher: PasswordHasher
     lockout: LockoutPolicy = field(factory=LockoutPolicy)
     sessions: SessionPolicy = field(factory=SessionPolicy)
+    reads: Callable[[TenantId], AuthUnitOfWork] | None = None
+    """Units of work for use cases that only read (see `SalesDeps.reads`); None: `uow`."""
+
+    def reading(self, tenant_id: TenantId) -> AuthUnitOfWork:
+        """A unit of work for a use case that only reads."""
+        return (self.reads or self.uow)(tenant_id)

@@ -73,7 +73,7 @@ class ResolveApiToken:
 
     def __call__(self, bearer: str) -> Principal:
         tenant_id, token_id, secret = _parse(bearer)
-        with self._d.uow(tenant_id) as uow:
+        with self._d.reading(tenant_id) as uow:
             try:
                 tenant, token = uow.tenant_with_api_token(token_id)
             except NotFound:

@@ -159,7 +159,7 @@ class ImportStagedCards:
         sales = self._d.sales
         out: list[ImportedCard] = []
         with sales.uow(principal.tenant_id) as uow:
-            inner = evolve(sales, uow=joined(uow), audit=held)
+            inner = evolve(sales, uow=joined(uow), audit=held, reads=None)
             received_on = cmd.received_on or today_in(sales.clock, uow.tenant().time_zone)
             source = _lead_source(uow)
             made_accounts: dict[str, UUID] = {}

@@ -26,3 +26,11 @@ class SalesDeps:
     files: FileStore
     scanner: VirusScanner | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    reads: SalesUowFactory | None = None
+    """Units of work for use cases that only read (no transaction to begin and end where the adapter
+    can do without one); None: `uow` serves them too. A bundle whose `uow` is replaced (a joined outer
+    unit of work) must set it to None, so its reads see that transaction's writes."""
+
+    def reading(self, tenant_id: TenantId) -> SalesUnitOfWork:
+        """A unit of work for a use case that only reads."""
+        return (self.reads or self.uow)(tenant_id)

@@ -79,6 +79,17 @@ _WATCHER = "dps_directory_changes"
 _WATCHED_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 
 
+def written_tables(statement: str, context: Any) -> set[str]:
+    """The tables an executed statement writes to (none for a SELECT): from the compiled construct, or
+    from the text of SQL written by hand."""
+    clause = getattr(getattr(context, "compiled", None), "statement", None)
+    if isinstance(clause, sa.Select):
+        return set()  # the common case, decided without looking at the text
+    if isinstance(clause, sa.Insert | sa.Update | sa.Delete) and isinstance(clause.table, sa.Table):
+        return {clause.table.name}
+    return {m.group(1).lower() for m in _DML_TARGET.finditer(statement)}  # SQL text, or multi-table
+
+
 def _dispatch(conn: sa.Connection, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
     watcher = conn.info.get(_WATCHER)
     if watcher is not None:
@@ -118,14 +129,7 @@ class DirectoryChanges:
     ) -> None:
         if self.changed or self._neutral:
             return
-        clause = getattr(getattr(context, "compiled", None), "statement", None)
-        if isinstance(clause, sa.Select):
-            return  # the common case, decided without looking at the text
-        if isinstance(clause, sa.Insert | sa.Update | sa.Delete) and isinstance(clause.table, sa.Table):
-            touched = {clause.table.name}
-        else:  # SQL text, or a multi-table statement
-            touched = {m.group(1).lower() for m in _DML_TARGET.finditer(statement)}
-        if not touched.isdisjoint(DIRECTORY_TABLES):
+        if not written_tables(statement, context).isdisjoint(DIRECTORY_TABLES):
             self.changed = True
 
     def mark(self) -> None:

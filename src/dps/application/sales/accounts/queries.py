@@ -42,7 +42,7 @@ class SearchAccounts:
         self._d = deps
 
     def __call__(self, principal: Principal, query: AccountQuery, page: PageRequest) -> Page[AccountListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.accounts.search(viewer, query, page)
 
@@ -52,7 +52,7 @@ class GetAccount:
         self._d = deps
 
     def __call__(self, principal: Principal, account_id: UUID) -> AccountDetail:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             account = uow.accounts.get(account_id)
             if account is None:
@@ -81,7 +81,7 @@ class ListAccountPersons:
 
     def __call__(self, principal: Principal, account_id: UUID, page: PageRequest, q: str | None = None
                  ) -> Page[PersonListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             ensure_visible(viewer, uow.records.access_chain(RecordType.ACCOUNT, account_id), "account", account_id)
             return uow.persons.search(viewer, PersonQuery(account_id=account_id, q=q), page)

@@ -28,7 +28,7 @@ class GetActivity:
         self._d = deps
 
     def __call__(self, principal: Principal, activity_id: UUID) -> Activity:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             activity = uow.activities.get(activity_id)
             if activity is None:
@@ -47,7 +47,7 @@ class SearchActivities:
         self._d = deps
 
     def __call__(self, principal: Principal, query: SearchActivitiesQuery) -> Page[ActivityListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.activities.search(viewer, query.search, query.page)
 
@@ -63,7 +63,7 @@ class ListActivitiesOf:
         filter_name = PARENT_FILTERS.get(query.parent_type)
         if filter_name is None:
             raise NotFound(query.parent_type.value, query.parent_id)
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             chain = uow.records.access_chain(query.parent_type, query.parent_id)
             ensure_visible(viewer, chain, query.parent_type.value, query.parent_id)

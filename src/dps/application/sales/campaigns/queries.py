@@ -34,7 +34,7 @@ class SearchCampaigns:
     def __call__(self, principal: Principal, query: CampaignQuery, page: PageRequest) -> Page[CampaignListItem]:
         if query.period_from is not None and query.period_to is not None and query.period_from > query.period_to:
             raise Invalid.field("period_to", "期間の終わりは始まり以降にしてください / must not be before period_from")
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.campaigns.search(viewer, query, page)
 
@@ -64,7 +64,7 @@ class ListCampaignLeads:
     def __call__(
         self, principal: Principal, campaign_id: UUID, page: PageRequest, query: LeadQuery | None = None
     ) -> Page[LeadListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             campaign = uow.campaigns.get(campaign_id)
             ensure_visible(viewer, campaign.access if campaign else None, ENTITY, campaign_id)

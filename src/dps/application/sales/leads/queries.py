@@ -31,7 +31,7 @@ class SearchLeads:
         self._d = deps
 
     def __call__(self, principal: Principal, query: LeadQuery, page: PageRequest) -> Page[LeadListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.leads.search(viewer, query, page)
 

@@ -35,7 +35,7 @@ class GetOpportunity:
         self._d = deps
 
     def __call__(self, principal: Principal, opportunity_id: UUID) -> OpportunityDetail:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             ensure_visible(viewer, uow.records.access_chain(OPP, opportunity_id), "opportunity", opportunity_id)
             opportunity = uow.opportunities.get(opportunity_id)
@@ -55,7 +55,7 @@ class SearchOpportunities:
     def __call__(
         self, principal: Principal, criteria: OpportunitySearch, page: PageRequest
     ) -> Page[OpportunityListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.opportunities.search(viewer, criteria, page)
 
@@ -73,7 +73,7 @@ class ListRelatedOpportunities:
     def __call__(
         self, principal: Principal, parent_id: UUID, criteria: OpportunitySearch, page: PageRequest
     ) -> Page[OpportunityListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             ensure_visible(viewer, uow.records.access_chain(self._parent, parent_id), self._parent.value, parent_id)
             if self._parent is RecordType.ACCOUNT:

@@ -108,7 +108,7 @@ class ListBusinessCards:
         self._d = deps
 
     def __call__(self, principal: Principal, person_id: UUID) -> Sequence[CardEntry]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             ensure_visible(viewer, uow.records.access_chain(RecordType.PERSON, person_id), "person", person_id)
             return card_history(uow.business_cards.for_person(person_id))

@@ -33,7 +33,7 @@ class SearchPersons:
         self._d = deps
 
     def __call__(self, principal: Principal, query: PersonQuery, page: PageRequest) -> Page[PersonListItem]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.persons.search(viewer, query, page)
 
@@ -43,7 +43,7 @@ class GetPerson:
         self._d = deps
 
     def __call__(self, principal: Principal, person_id: UUID) -> PersonDetail:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             person = uow.persons.get(person_id)
             if person is None:

@@ -18,7 +18,7 @@ class GetProduct:
         self._d = deps
 
     def __call__(self, principal: Principal, product_id: UUID) -> Product:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             product = uow.products.get(product_id)
         if product is None:
             raise NotFound("product", product_id)
@@ -30,5 +30,5 @@ class SearchProducts:
         self._d = deps
 
     def __call__(self, principal: Principal, criteria: ProductSearch, page: PageRequest) -> Page[Product]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             return uow.products.search(criteria, page)
