@@ -25,6 +25,26 @@ def timed(fn: Callable[[], Any], rounds: int) -> list[float]:
     return out
 
 
+WARM_UP = 6
+"""Calls before timing: caches filled and, past psycopg's prepare threshold (5 executions), every way's
+statements prepared on the server alike."""
+
+
+def timed_together(ways: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds of `rounds` calls of each way, the ways taking turns within every round, so that a
+    change in the machine's load while the benchmark runs weighs on all of them alike."""
+    for _ in range(WARM_UP):
+        for fn in ways.values():
+            fn()
+    out: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(rounds):
+        for name, fn in ways.items():
+            started = time.perf_counter()
+            fn()
+            out[name].append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def p95(xs: list[float]) -> float:
     return sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]
 
