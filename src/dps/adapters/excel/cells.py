@@ -2,7 +2,7 @@
 cleaned (characters XML cannot carry dropped, cut at Excel's 32,767 characters) and neutralised against
 formula injection; aware datetimes are shown in the configured zone (Excel has no time zones).
 
-The neutraliser is `dps.application.transfer.values.neutralise_formula` (an apostrophe before a text
+The neutraliser is `dps.application.transfer.formulas.neutralise_formula` (an apostrophe before a text
 starting with = + - @, tab or a line break; `parse_cell` takes it off again for TEXT and REFERENCE
 columns), imported when first needed unless another function is passed in.
 """
@@ -28,7 +28,7 @@ ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def default_neutraliser() -> Neutraliser:
-    from dps.application.transfer.values import neutralise_formula
+    from dps.application.transfer.formulas import neutralise_formula
 
     return neutralise_formula
 

@@ -32,7 +32,7 @@ class TransferFiles:
     `limits`: rows and cell length a reader accepts (Excel's own maxima by default; a deployment may
     want fewer rows). `csv_encoding`: what CSV exports and CSV error reports are written in (utf-8-sig,
     or cp932). `tz`: the zone an aware datetime is shown in (spreadsheets have none). `neutralise`: the
-    formula-injection guard for text (default: application.transfer.values.neutralise_formula)."""
+    formula-injection guard for text (default: application.transfer.formulas.neutralise_formula)."""
 
     limits: ReadLimits = field(factory=ReadLimits)
     csv_encoding: str = "utf-8-sig"

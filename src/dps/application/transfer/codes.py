@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from attrs import frozen
 
 from dps.application.transfer.errors import CellError
-from dps.application.transfer.values import normalize_text
+from dps.application.transfer.text import normalize_text
 from dps.domain.catalog.code_lists import CodeList
 
 __all__ = ["CodeListResolver"]

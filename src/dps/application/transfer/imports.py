@@ -26,6 +26,7 @@ from dps.application.shared.errors import Invalid, NotFound
 from dps.application.shared.ports import Clock, PasswordHasher
 from dps.application.shared.time import today_in
 from dps.application.transfer.codes import CodeListResolver
+from dps.application.transfer.errors import REQUIRED, CellError
 from dps.application.transfer.kinds import KINDS
 from dps.application.transfer.kinds.base import ErrorSink, ImportContext, ParsedRow, Prepared, TransferKind
 from dps.application.transfer.kinds.common import custom_columns
@@ -33,7 +34,7 @@ from dps.application.transfer.ports import RowSourceFactory, SinkFactory
 from dps.application.transfer.ports_store import CellFormatter, CellParser, CellParsers, TransferStores
 from dps.application.transfer.progress import NoProgress, Progress
 from dps.application.transfer.schema import ImportMode, SheetSchema
-from dps.application.transfer.values import REQUIRED, CellError, export_value, parse_cell
+from dps.application.transfer.values import export_value, parse_cell
 from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer
 

@@ -15,15 +15,11 @@ from hypothesis import strategies as st
 from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]
 
 from dps.application.transfer.codes import CodeListResolver
+from dps.application.transfer.errors import CellError
+from dps.application.transfer.formulas import neutralise_formula, unneutralise_formula
 from dps.application.transfer.schema import Column, ColumnType
-from dps.application.transfer.values import (
-    CellError,
-    export_value,
-    neutralise_formula,
-    normalize_text,
-    parse_cell,
-    unneutralise_formula,
-)
+from dps.application.transfer.text import normalize_text
+from dps.application.transfer.values import export_value, parse_cell
 from dps.domain.catalog.code_lists import CodeList, CodeValue
 
 

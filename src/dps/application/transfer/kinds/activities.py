@@ -31,29 +31,17 @@ from attrs import evolve
 
 from dps.application.sales.activities.support import activity_codes
 from dps.application.sales.uow import SalesUnitOfWork
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.accounts import AccountsKind
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
-from dps.application.transfer.kinds.common import (
-    CF_PREFIX,
-    check_duplicates,
-    code_list_choices,
-    column_of,
-    custom_cell,
-    custom_values,
-    ensure_full_licence,
-    mode_allows,
-    version_matches,
-    write_batch,
-)
+from dps.application.transfer.kinds.common import CF_PREFIX, column_of, custom_cell, custom_values, write_batch
+from dps.application.transfer.kinds.id_keyed import IdKeyedKind, IdKeyedRows
 from dps.application.transfer.kinds.opportunities import NO_SUCH_ACCOUNT, AccountRefs, ref_text
 from dps.application.transfer.ports_store import RecordKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
 from dps.domain.catalog.custom_fields import CustomFieldSchema
 from dps.domain.sales.activities import Activity, ActivityCodes, ActivityDetails, ActivityStatus
 from dps.domain.shared.errors import DomainError
-from dps.domain.shared.principal import Principal
-from dps.domain.visibility.policy import Viewer, can_edit, can_view
+from dps.domain.visibility.policy import Viewer, can_view
 
 T, N, D, C, R = ColumnType.TEXT, ColumnType.INTEGER, ColumnType.ID, ColumnType.CODE, ColumnType.REFERENCE
 DATE, DATETIME = ColumnType.DATE, ColumnType.DATETIME
@@ -118,28 +106,20 @@ def aware(value: datetime | None, tz: tzinfo) -> datetime | None:
     return value.replace(tzinfo=tz)
 
 
-class ActivitiesKind:
+class ActivitiesKind(IdKeyedKind):
     name = "activities"
     entity: str | None = "activity"
 
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="活動実績", columns=COLUMNS, natural_key=())
 
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return code_list_choices(uow, schema)
-
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
         errors = ctx.errors
         store = stores.activities(ctx.uow)
-        rows = check_duplicates(rows, ("id",), errors)
-        existing = store.load({v for r in rows if isinstance(v := r.get("id"), UUID)})
+        flow = IdKeyedRows.load(ctx, rows, store.load, _content)
         persons_of: dict[int, tuple[UUID, ...]] = {}
-        for r in rows:
+        for r in flow.rows:
             if r.get("persons") is not None:
                 ids = _person_ids(r.get("persons"))
                 if ids is None:
@@ -147,68 +127,26 @@ class ActivitiesKind:
                                                     "person ids separated by commas")
                 else:
                     persons_of[r.number] = ids
-        opportunity_ids = {v for r in rows if isinstance(v := r.get("opportunity"), UUID)}
-        opportunity_ids |= {a.opportunity_id for a in existing.values() if a.opportunity_id is not None}
+        opportunity_ids = {v for r in flow.rows if isinstance(v := r.get("opportunity"), UUID)}
+        opportunity_ids |= {a.opportunity_id for a in flow.existing.values() if a.opportunity_id is not None}
         opportunities = stores.opportunities(ctx.uow).keys(ctx.viewer, opportunity_ids)
         persons = store.persons(ctx.viewer, {p for ids in persons_of.values() for p in ids})
-        accounts = AccountRefs(ctx, stores, {ref_text(r.get("account")) for r in rows if r.get("account")})
+        accounts = AccountRefs(ctx, stores, {ref_text(r.get("account")) for r in flow.rows if r.get("account")})
         directory = stores.directory(ctx.uow)
-        users = directory.users_by_login({ref_text(v) for r in rows if (v := r.get("owner"))})
+        users = directory.users_by_login({ref_text(v) for r in flow.rows if (v := r.get("owner"))})
         custom = ctx.uow.custom_fields.schema_for("activity")
         codes = activity_codes(ctx.uow)
         tz = ZoneInfo(ctx.uow.tenant().time_zone)
-        rule = ctx.uow.tenant().update_rule
         acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
-        before: dict[UUID, tuple[Any, ...]] = {}
-
-        prepared: list[Prepared] = []
-        for r in rows:
-            if r.number in errors.rows:
-                continue
-            row_id = r.get("id")
-            target = existing.get(row_id) if row_id is not None else None
-            if target is not None and not self._visible(ctx.viewer, target, opportunities):
-                target = None
-            if row_id is not None and target is None:
-                errors.add(r.number, "id", NO_SUCH_ACTIVITY)
-                continue
-            if not mode_allows(ctx.mode, target is not None, r.number, "id", errors):
-                continue
-            if target is not None:
-                if not target.is_actual:
-                    errors.add(r.number, "id", NOT_ACTUAL)
-                    continue
-                if not can_edit(ctx.viewer, target.access, rule):
-                    errors.add(r.number, None, NOT_EDITABLE)
-                    continue
-                if not version_matches(r, target.version, errors):
-                    continue
-                before[target.id] = _content(target)
+        candidates = flow.candidates(lambda a: self._visible(ctx.viewer, a, opportunities), NO_SUCH_ACTIVITY,
+                                     NOT_EDITABLE, refuse=lambda a: None if a.is_actual else NOT_ACTUAL)
+        for r, target in candidates:
             details = self._details(ctx, r, target, accounts, opportunities, persons, persons_of.get(r.number), tz)
-            if details is None:
-                continue
-            item = self._apply(ctx, r, target, details, custom, codes, tz)
-            if item is None:
-                continue
-            if target is None:
-                item.created_by = item.updated_by = acting
-                item.created_at = item.updated_at = ctx.now
-                if not r.get("owner"):
-                    item.owner_id = acting
-            prepared.append(Prepared(row=r.number, action="update" if target is not None else "insert",
-                                     record=item, expected_version=target.version if target else None))
-        AccountsKind._owners(ctx, directory, prepared, rows, users)
-        out: list[Prepared] = []
-        for p in prepared:
-            if p.row in errors.rows:
-                continue
-            if p.action == "update":
-                if _content(p.record) == before[p.record.id]:
-                    p = Prepared(row=p.row, action="unchanged", record=p.record, expected_version=p.expected_version)
-                else:
-                    p.record.updated_by, p.record.updated_at = acting, ctx.now
-            out.append(p)
-        return out
+            item = self._apply(ctx, r, target, details, custom, codes, tz) if details is not None else None
+            if item is not None:
+                flow.add(r, target, item, acting)
+        AccountsKind._owners(ctx, directory, flow.prepared, flow.rows, users)
+        return flow.finish(acting)
 
     @staticmethod
     def _visible(viewer: Viewer, activity: Activity, opportunities: Mapping[UUID, RecordKey]) -> bool:

@@ -27,29 +27,17 @@ from uuid import UUID
 
 from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.accounts import AccountsKind
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
-from dps.application.transfer.kinds.common import (
-    CF_PREFIX,
-    check_duplicates,
-    code_list_choices,
-    column_of,
-    custom_cell,
-    custom_values,
-    ensure_full_licence,
-    mode_allows,
-    version_matches,
-    write_batch,
-)
+from dps.application.transfer.kinds.common import CF_PREFIX, column_of, custom_cell, custom_values, write_batch
+from dps.application.transfer.kinds.id_keyed import IdKeyedKind, IdKeyedRows
 from dps.application.transfer.ports_store import AccountKey, OpportunityBulkStore, RecordKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
 from dps.domain.catalog.code_lists import CodeList
 from dps.domain.catalog.custom_fields import CustomFieldSchema
 from dps.domain.sales.opportunities import CERTAINTY_LIST, STAGE_LIST, Opportunity
 from dps.domain.shared.errors import DomainError
-from dps.domain.shared.principal import Principal
-from dps.domain.visibility.policy import Viewer, can_edit, can_view
+from dps.domain.visibility.policy import Viewer, can_view
 
 T, N, D, C, R = ColumnType.TEXT, ColumnType.INTEGER, ColumnType.ID, ColumnType.CODE, ColumnType.REFERENCE
 DATE, MONEY = ColumnType.DATE, ColumnType.DECIMAL
@@ -129,76 +117,30 @@ def _content(o: Opportunity) -> tuple[Any, ...]:
             o.owner_id, o.custom_fields)
 
 
-class OpportunitiesKind:
+class OpportunitiesKind(IdKeyedKind):
     name = "opportunities"
     entity: str | None = "opportunity"
 
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="案件", columns=COLUMNS, natural_key=())
 
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return code_list_choices(uow, schema)
-
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
-        errors = ctx.errors
         store = stores.opportunities(ctx.uow)
-        rows = check_duplicates(rows, ("id",), errors)
-        existing = store.load({v for r in rows if isinstance(v := r.get("id"), UUID)})
-        accounts = AccountRefs(ctx, stores, {ref_text(r.get("account")) for r in rows if r.get("account")})
-        campaigns = self._campaigns(ctx, store, rows)
+        flow = IdKeyedRows.load(ctx, rows, store.load, _content)
+        accounts = AccountRefs(ctx, stores, {ref_text(r.get("account")) for r in flow.rows if r.get("account")})
+        campaigns = self._campaigns(ctx, store, flow.rows)
         directory = stores.directory(ctx.uow)
-        users = directory.users_by_login({ref_text(v) for r in rows if (v := r.get("owner"))})
+        users = directory.users_by_login({ref_text(v) for r in flow.rows if (v := r.get("owner"))})
         custom = ctx.uow.custom_fields.schema_for("opportunity")
         stages, certainties = code_list(ctx.uow, STAGE_LIST), code_list(ctx.uow, CERTAINTY_LIST)
-        rule = ctx.uow.tenant().update_rule
         acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
-        before: dict[UUID, tuple[Any, ...]] = {}
-
-        prepared: list[Prepared] = []
-        for r in rows:
-            row_id = r.get("id")
-            target = existing.get(row_id) if row_id is not None else None
-            if target is not None and not can_view(ctx.viewer, target.access):
-                target = None
-            if row_id is not None and target is None:
-                errors.add(r.number, "id", NO_SUCH_OPPORTUNITY)
-                continue
-            if not mode_allows(ctx.mode, target is not None, r.number, "id", errors):
-                continue
-            if target is not None:
-                if not can_edit(ctx.viewer, target.access, rule):
-                    errors.add(r.number, None, NOT_EDITABLE)
-                    continue
-                if not version_matches(r, target.version, errors):
-                    continue
-                before[target.id] = _content(target)
+        for r, target in flow.candidates(lambda o: can_view(ctx.viewer, o.access), NO_SUCH_OPPORTUNITY, NOT_EDITABLE):
             item = self._apply(ctx, r, target, accounts, campaigns, custom, stages, certainties)
-            if item is None:
-                continue
-            if target is None:
-                item.created_by = item.updated_by = acting
-                item.created_at = item.updated_at = ctx.now
-                if not r.get("owner"):
-                    item.owner_id = acting
-            prepared.append(Prepared(row=r.number, action="update" if target is not None else "insert",
-                                     record=item, expected_version=target.version if target else None))
-        AccountsKind._owners(ctx, directory, prepared, rows, users)
-        out: list[Prepared] = []
-        for p in prepared:
-            if p.row in errors.rows:
-                continue
-            if p.action == "update":
-                if _content(p.record) == before[p.record.id]:
-                    p = Prepared(row=p.row, action="unchanged", record=p.record, expected_version=p.expected_version)
-                else:
-                    p.record.updated_by, p.record.updated_at = acting, ctx.now
-            out.append(p)
-        return out
+            if item is not None:
+                flow.add(r, target, item, acting)
+        AccountsKind._owners(ctx, directory, flow.prepared, flow.rows, users)
+        return flow.finish(acting)
 
     @staticmethod
     def _campaigns(ctx: ImportContext, store: OpportunityBulkStore, rows: Sequence[ParsedRow]

@@ -88,7 +88,9 @@ class LeadPatchIn(msgspec.Struct, kw_only=True):
     restriction: RestrictionIn | msgspec.UnsetType | None = UNSET
     custom_fields: dict[str, Any] | msgspec.UnsetType = UNSET
 
-class LeadOut(msgspec.Struct):
+class _LeadFieldsOut(msgspec.Struct):
+    """The leading fields of a lead's response and of its row in a list."""
+
     id: UUID
     url: str
     company_name: str
@@ -121,6 +123,8 @@ class LeadOut(msgspec.Struct):
     notes: str
     owner_id: UUID | None
     owner_organization_id: UUID | None
+
+class LeadOut(_LeadFieldsOut):
     staff: list[StaffOut]
     is_restricted: bool
     restriction: RestrictionOut | None
@@ -135,42 +139,10 @@ class LeadOut(msgspec.Struct):
     opportunity_ids: list[UUID] = msgspec.field(default_factory=list)
     """On view of a converted lead: the visible opportunities made from it."""
 
-class LeadItemOut(msgspec.Struct):
+class LeadItemOut(_LeadFieldsOut):
     """A lead in a list: its own fields. Staff and the 非公開 allow-list are on the lead itself
     (GET /leads/{id}); ``is_restricted`` says it is 非公開."""
 
-    id: UUID
-    url: str
-    company_name: str
-    company_kana: str
-    corporate_number: str | None
-    department: str
-    title: str
-    last_name: str
-    first_name: str
-    last_name_kana: str
-    first_name_kana: str
-    email: str
-    phone: str
-    mobile: str
-    postal_code: str
-    address: str
-    industry_code: str | None
-    size_code: str | None
-    source_code: str
-    source_detail: str
-    status_code: str
-    status_reason: str
-    campaign_id: UUID | None
-    campaign_follow_status_code: str | None
-    next_action_on: date | None
-    score: int | None
-    converted_account_id: UUID | None
-    converted_person_id: UUID | None
-    converted_at: datetime | None
-    notes: str
-    owner_id: UUID | None
-    owner_organization_id: UUID | None
     is_restricted: bool
     custom_fields: dict[str, Any]
     created_by: UUID | None

@@ -20,38 +20,10 @@ from dps.entrypoints.http.api.sales_common import (
 Unset = msgspec.UnsetType
 
 
-class PersonIn(msgspec.Struct, kw_only=True):
-    """A new person of an account. ``owner_id`` defaults to the caller."""
+class _PersonFieldsIn(msgspec.Struct, kw_only=True):
+    """The person's own columns as a create and a PATCH send them: each may be left out (a create requires
+    ``account_id`` and ``last_name``)."""
 
-    account_id: UUID
-    last_name: str
-    first_name: str | Unset = msgspec.UNSET
-    last_name_kana: str | Unset = msgspec.UNSET
-    first_name_kana: str | Unset = msgspec.UNSET
-    department: str | Unset = msgspec.UNSET
-    title: str | Unset = msgspec.UNSET
-    email: str | Unset = msgspec.UNSET
-    phone: str | Unset = msgspec.UNSET
-    mobile: str | Unset = msgspec.UNSET
-    fax: str | Unset = msgspec.UNSET
-    postal_code: str | Unset = msgspec.UNSET
-    address: str | Unset = msgspec.UNSET
-    score: int | Unset | None = msgspec.UNSET
-    is_retired: bool | Unset = msgspec.UNSET
-    dm_opt_out: bool | Unset = msgspec.UNSET
-    notes: str | Unset = msgspec.UNSET
-    owner_id: UUID | Unset | None = msgspec.UNSET
-    staff: list[StaffIn] = msgspec.field(default_factory=list)
-    restriction: RestrictionIn | None = None
-    relations: list[RelationIn] = msgspec.field(default_factory=list)
-    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
-
-class PersonPatchIn(msgspec.Struct, kw_only=True):
-    """A change: only the fields sent change; ``expected_version`` is the version read (stale: 409).
-    ``staff``, ``restriction`` and ``relations`` are replaced when sent; ``custom_fields`` changes the
-    keys sent (null or "" clears one)."""
-
-    expected_version: int
     account_id: UUID | Unset = msgspec.UNSET
     last_name: str | Unset = msgspec.UNSET
     first_name: str | Unset = msgspec.UNSET
@@ -70,52 +42,31 @@ class PersonPatchIn(msgspec.Struct, kw_only=True):
     dm_opt_out: bool | Unset = msgspec.UNSET
     notes: str | Unset = msgspec.UNSET
     owner_id: UUID | Unset | None = msgspec.UNSET
+
+class PersonIn(_PersonFieldsIn, kw_only=True):
+    """A new person of an account. ``owner_id`` defaults to the caller."""
+
+    account_id: UUID
+    last_name: str
+    staff: list[StaffIn] = msgspec.field(default_factory=list)
+    restriction: RestrictionIn | None = None
+    relations: list[RelationIn] = msgspec.field(default_factory=list)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+class PersonPatchIn(_PersonFieldsIn, kw_only=True):
+    """A change: only the fields sent change; ``expected_version`` is the version read (stale: 409).
+    ``staff``, ``restriction`` and ``relations`` are replaced when sent; ``custom_fields`` changes the
+    keys sent (null or "" clears one)."""
+
+    expected_version: int
     staff: list[StaffIn] | Unset = msgspec.UNSET
     restriction: RestrictionIn | Unset | None = msgspec.UNSET
     relations: list[RelationIn] | Unset = msgspec.UNSET
     custom_fields: dict[str, Any] | Unset = msgspec.UNSET
 
-class PersonOut(msgspec.Struct, kw_only=True):
-    """A person; ``url`` is its stable page link (URL取得)."""
-
-    id: UUID
-    version: int
-    url: str
-    account_id: UUID
-    account_name: str | None = None
-    last_name: str
-    first_name: str
-    last_name_kana: str
-    first_name_kana: str
-    full_name: str
-    department: str
-    title: str
-    email: str
-    phone: str
-    mobile: str
-    fax: str
-    postal_code: str
-    address: str
-    score: int | None
-    is_retired: bool
-    dm_opt_out: bool
-    notes: str
-    owner_id: UUID | None
-    owner_organization_id: UUID | None
-    created_by: UUID | None
-    created_at: datetime | None
-    updated_by: UUID | None
-    updated_at: datetime | None
-    staff: list[StaffOut]
-    is_restricted: bool
-    restriction: RestrictionOut | None
-    relations: list[RelationOut]
-    custom_fields: dict[str, Any]
-
-class PersonItemOut(msgspec.Struct, kw_only=True):
-    """A person in a list: its own fields and its account's name (null when the caller cannot see the
-    account). Staff, the 非公開 allow-list and relations are on the person itself (GET /persons/{id});
-    ``is_restricted`` says it is 非公開."""
+class _PersonFieldsOut(msgspec.Struct, kw_only=True):
+    """The leading fields of a person's response and of its row in a list (``account_name`` is required in
+    the row)."""
 
     id: UUID
     version: int
@@ -142,6 +93,25 @@ class PersonItemOut(msgspec.Struct, kw_only=True):
     owner_id: UUID | None
     owner_organization_id: UUID | None
     created_by: UUID | None
+
+class PersonOut(_PersonFieldsOut, kw_only=True):
+    """A person; ``url`` is its stable page link (URL取得)."""
+
+    account_name: str | None = None
+    created_at: datetime | None
+    updated_by: UUID | None
+    updated_at: datetime | None
+    staff: list[StaffOut]
+    is_restricted: bool
+    restriction: RestrictionOut | None
+    relations: list[RelationOut]
+    custom_fields: dict[str, Any]
+
+class PersonItemOut(_PersonFieldsOut, kw_only=True):
+    """A person in a list: its own fields and its account's name (null when the caller cannot see the
+    account). Staff, the 非公開 allow-list and relations are on the person itself (GET /persons/{id});
+    ``is_restricted`` says it is 非公開."""
+
     created_at: datetime
     updated_by: UUID | None
     updated_at: datetime
