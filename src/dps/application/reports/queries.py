@@ -105,7 +105,7 @@ class RunActivityReport:
         if len(months) > MAX_MONTHS:
             raise Invalid.field("date_to", f"期間は{MAX_MONTHS}か月以内 / at most {MAX_MONTHS} months")
         d = self._d
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             today = today_in(d.clock, uow.tenant().time_zone)
             viewer = viewer_in(uow, principal, d.clock)
             reader = uow.reports
@@ -142,7 +142,7 @@ class RunPipelineReport:
         d = self._d
         if query.fiscal_year is not None and not MIN_YEAR <= query.fiscal_year <= MAX_YEAR:
             raise Invalid.field("fiscal_year", f"{MIN_YEAR}..{MAX_YEAR}")
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             today = today_in(d.clock, tenant.time_zone)
             year = (FiscalYear(query.fiscal_year, tenant.fiscal_year_start_month) if query.fiscal_year is not None

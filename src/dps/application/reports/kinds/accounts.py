@@ -176,7 +176,7 @@ class AccountsKind:
         )
 
     def columns(self, principal: Principal) -> tuple[TableColumn, ...]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             certainties = uow.code_lists.get(CERTAINTY_LIST)
         return account_columns(code_columns(certainties, {""}))
 
@@ -189,7 +189,7 @@ class AccountsKind:
         limit = row_limit(p, DEFAULT_LIMIT, MAX_LIMIT)
         wanted = p.uuid("organization_id")
         d = self._d
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             today = today_in(d.clock, tenant.time_zone)
             start, end = period(p, today, tenant.fiscal_year_start_month, "date_from", "date_to")

@@ -146,7 +146,7 @@ class RunCampaignReport:
         if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
             raise Invalid.field("date_from", "開始日が終了日より後です / date_from is after date_to")
         d = self._d
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             kinds = uow.code_lists.get(KIND_LIST)
             if query.kind_code is not None and (kinds is None or kinds.value(query.kind_code) is None):

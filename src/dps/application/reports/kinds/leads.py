@@ -95,7 +95,7 @@ class RunLeadReport:
         if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
             raise Invalid.field("date_from", "開始日が終了日より後です / date_from is after date_to")
         d = self._d
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             zone = ZoneInfo(uow.tenant().time_zone)
 
             def instant(day: date | None) -> datetime | None:
@@ -202,7 +202,7 @@ class LeadsKind:
                       help="担当組織がその配下 (既定: 全て) / owners at or under it (default: all)"))
 
     def columns(self, principal: Principal) -> tuple[TableColumn, ...]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             statuses = uow.code_lists.get(STATUS_LIST)
         return lead_columns(code_columns(statuses, set()))
 

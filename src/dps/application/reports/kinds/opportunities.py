@@ -204,7 +204,7 @@ class OpportunitiesKind:
         is_open = p.flag("is_open", default=True)
         wanted = p.uuid("organization_id")
         d = self._d
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             today = today_in(d.clock, tenant.time_zone)
             start, end = period(p, today, tenant.fiscal_year_start_month, "expected_order_date_from",

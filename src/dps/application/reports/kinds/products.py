@@ -212,7 +212,7 @@ class RunProductReport:
             raise Invalid.field(missing, "期間は開始日と終了日の両方 / a date range needs both ends")
         if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
             raise Invalid.field("date_from", "開始日が終了日より後です / date_from is after date_to")
-        with d.uow(principal.tenant_id) as uow:
+        with d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             today = today_in(d.clock, tenant.time_zone)
             year: FiscalYear | None = None
@@ -367,7 +367,7 @@ class ProductsKind:
                       choices=(("product", "商品 Product"), ("category", "カテゴリ Category"))))
 
     def columns(self, principal: Principal) -> tuple[TableColumn, ...]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             certainties = uow.code_lists.get(CERTAINTY_LIST)
         return product_columns(code_columns(certainties, set()))
 
