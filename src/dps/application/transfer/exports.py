@@ -33,7 +33,7 @@ class ExportRecords:
         kind.authorize(principal, sales.audit, f"{kind.name}.export")
         progress = progress or NoProgress()
         rows = 0
-        with sales.uow(principal.tenant_id) as uow:
+        with sales.reading(principal.tenant_id) as uow:
             schema = sheet_schema(uow, kind)
             viewer = d.viewers(uow, principal, sales.clock)
             sink = d.sinks.export(path, schema, code_choices=kind.code_choices(uow, schema))
@@ -64,7 +64,7 @@ class ExportTemplate:
 
     def __call__(self, principal: Principal, kind_name: str, path: Path) -> ExportReport:
         kind = kind_named(kind_name)
-        with self._d.sales.uow(principal.tenant_id) as uow:
+        with self._d.sales.reading(principal.tenant_id) as uow:
             schema = sheet_schema(uow, kind)
             sink = self._d.sinks.export(path, schema, code_choices=kind.code_choices(uow, schema))
             try:
