@@ -31,6 +31,7 @@ import os
 import random
 import resource
 import statistics
+import sys
 import tempfile
 import time
 import unicodedata
@@ -38,6 +39,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.text_variants import full_width, half_width
 
 from dps.adapters.db.engine import create_engine
 from dps.adapters.db.migrations_runner import upgrade
@@ -73,8 +78,6 @@ FORMS = [("株式会社", "301", 0.55, True), ("株式会社", "301", 0.2, False
          ("合同会社", "305", 0.08, False), ("一般社団法人", "399", 0.04, True), ("", "499", 0.03, True)]
 
 
-def _full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
 
 
 def _quote(text: str) -> str:
@@ -100,14 +103,14 @@ def synthetic_rows(rows: int, seed: int) -> Iterator[tuple[str, str]]:
             reading.append(r)
         if rnd.random() < 0.05:
             latin = rnd.choice(["ABC", "NTT", "IT", "KDS", "JP", "AI"])
-            words.insert(0, _full_width(latin))
+            words.insert(0, full_width(latin, spaces=True))
             reading.insert(0, latin)
         core = "".join(words)
         form, kind, _, front = rnd.choices(FORMS, weights=weights)[0]
         name = f"{form}{core}" if front else f"{core}{form}"
         pref, pref_code, cities = rnd.choice(PREFECTURES)
         city = rnd.choice(cities)
-        street = _full_width(f"{rnd.randint(1, 9)}丁目{rnd.randint(1, 30)}番{rnd.randint(1, 20)}号")
+        street = full_width(f"{rnd.randint(1, 9)}丁目{rnd.randint(1, 30)}番{rnd.randint(1, 20)}号", spaces=True)
         postal = f"{rnd.randint(1000000, 9999999)}"
         closed = rnd.random() < 0.1
         close_date = f"20{rnd.randint(16, 24)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}" if closed else ""
@@ -156,25 +159,12 @@ def queries(names: list[str], count: int, seed: int) -> list[str]:
             out.append(core[start:start + rnd.randint(2, 4)])      # a part of the name
         else:
             kana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in core)
-            out.append(unicodedata.normalize("NFKC", kana) if rnd.random() < 0.5 else _half_width(core))
+            out.append(unicodedata.normalize("NFKC", kana) if rnd.random() < 0.5 else half_width(core))
     return out
 
 
-_HALF = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xFF66, 0xFF9E)}
 
 
-def _half_width(text: str) -> str:
-    out = []
-    for c in text:
-        if c in _HALF:
-            out.append(_HALF[c])
-            continue
-        base = unicodedata.normalize("NFD", c)
-        if len(base) == 2 and base[0] in _HALF and base[1] in ("\u3099", "\u309a"):
-            out.append(_HALF[base[0]] + ("\uff9e" if base[1] == "\u3099" else "\uff9f"))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 def _bench_url(base: str) -> tuple[str, sa.Engine]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.tables.registry import registry_corporations
 from dps.adapters.registry.offline import OfflineRegistry
-from dps.adapters.registry.pg_load import layout
+from dps.adapters.registry.pg_files import layout
 from dps.adapters.registry.pg_parallel_load import LOAD_TABLE, STAGE_PREFIX, first_line, split
 from dps.application.shared.errors import Invalid
 from tests.integration.registry.test_offline_registry import line, num, write

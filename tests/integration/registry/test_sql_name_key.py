@@ -11,7 +11,6 @@ and Python's fixpoint loop is only approximated where `lower()` un-normalises NF
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -21,35 +20,21 @@ from hypothesis import strategies as st
 
 from dps.adapters.registry.pg_name_key import function_ddl, key_levels
 from dps.domain.registry.names import JAPANESE_FORMS, corporate_name_key
+from tests.text_variants import full_width, half_width
 
 KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7)) + "ー"
 HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3097))
 KANJI = "山田中日本東京大阪商事工業電機建設産業技研製作所興業不動産第一新光栄社会法人団組合協同事業医療財"
 LATIN = "ABCXYZabcxyzKkLlTtDdOoCcIiNn0123456789"
 SYMBOLS = "&・-.,'()（）＆"
-_HALF = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xFF66, 0xFF9E)}
 FORMS = [*JAPANESE_FORMS, "（株）", "㈱", "(株)", "ｶﾌﾞｼｷｶﾞｲｼｬ", "カブシキガイシャ", "ユウゲンガイシャ", "Co., Ltd.",
          "CO.,LTD.", "Co.,Ltd", "Inc.", "INC", "Corporation", "Corp.", "K.K.", "KK", "LLC", "L.L.C.", "Limited",
          "Company Limited", "G.K.", "Co."]
 SPACES = ["", " ", "　", "  ", "\t"]
 
 
-def full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-def half_width(text: str) -> str:
-    out = []
-    for c in text:
-        if c in _HALF:
-            out.append(_HALF[c])
-            continue
-        base = unicodedata.normalize("NFD", c)
-        if len(base) == 2 and base[0] in _HALF and base[1] in ("\u3099", "\u309a"):
-            out.append(_HALF[base[0]] + ("\uff9e" if base[1] == "\u3099" else "\uff9f"))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 cores = st.text(alphabet=KATAKANA + HIRAGANA + KANJI + LATIN + SYMBOLS + " 　", min_size=1, max_size=14)

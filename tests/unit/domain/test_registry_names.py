@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dps.domain.registry.names import corporate_name_key
+from tests.text_variants import full_width, half_width, hiragana
 
 KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7))
-_HALF = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xFF66, 0xFF9E)}
 FORMS = ["株式会社", "有限会社", "合同会社", "一般社団法人", "(株)", "（株）", "㈱"]
 
 
-def half_width(text: str) -> str:
-    """Half-width katakana (voiced marks as a second character) and half-width ASCII."""
-    out = []
-    for c in text:
-        if c in _HALF:
-            out.append(_HALF[c])
-            continue
-        base = unicodedata.normalize("NFD", c)
-        if len(base) == 2 and base[0] in _HALF and base[1] in ("\u3099", "\u309a"):
-            out.append(_HALF[base[0]] + ("\uff9e" if base[1] == "\u3099" else "\uff9f"))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
-def full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-def hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
 core_names = st.text(alphabet=KATAKANA + "ABCXYZabc0123山田商事工業", min_size=1, max_size=12)

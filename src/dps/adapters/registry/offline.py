@@ -22,7 +22,8 @@ import sqlalchemy as sa
 
 from dps.adapters.db.tables.registry import registry_corporations as t
 from dps.adapters.registry.nta_csv import NtaCsvError, NtaCsvReader, NtaRow
-from dps.adapters.registry.pg_load import PgCopyLoad, SqlLoadRefused
+from dps.adapters.registry.pg_files import SqlLoadRefused
+from dps.adapters.registry.pg_load import PgCopyLoad
 from dps.adapters.registry.pg_parallel_load import (
     PARALLEL_MIN_BYTES,
     PARALLEL_MIN_PART,

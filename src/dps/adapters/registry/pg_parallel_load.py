@@ -30,22 +30,18 @@ import psycopg
 import sqlalchemy as sa
 
 from dps.adapters.db.tables.registry import registry_corporations as t
-from dps.adapters.registry.pg_load import (
+from dps.adapters.registry.pg_files import (
     CHUNK,
-    COLUMNS,
-    DUPLICATE_STATES,
     STAGED,
-    USED,
     Layout,
     Part,
     SqlLoadRefused,
-    StagedColumns,
     copy_error_line,
     copy_part,
     diagnose,
     layout,
-    sqlstate,
 )
+from dps.adapters.registry.pg_load import COLUMNS, DUPLICATE_STATES, USED, StagedColumns, sqlstate
 from dps.adapters.registry.pg_name_key import function_ddl, key_levels
 from dps.application.registry.loading import Progress
 
