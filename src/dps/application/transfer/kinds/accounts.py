@@ -15,16 +15,15 @@ from uuid import UUID
 
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import Invalid
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
     CF_PREFIX,
+    SalesRecordKind,
+    acting_user,
     check_duplicates,
-    code_list_choices,
     column_of,
     custom_cell,
     custom_values,
-    ensure_full_licence,
     mode_allows,
     version_matches,
     write_batch,
@@ -36,7 +35,6 @@ from dps.domain.sales.accounts import ACCOUNT_CODE_LISTS, EDITABLE_FIELDS, Accou
 from dps.domain.sales.records import SalesRecord
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.ids import OrganizationId, UserId
-from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer, can_edit, can_view
 
 T, N, D, C = ColumnType.TEXT, ColumnType.INTEGER, ColumnType.ID, ColumnType.CODE
@@ -111,7 +109,7 @@ def _content(a: Account) -> tuple[Any, ...]:
     return (*(getattr(a, k) for k in DATA_FIELDS), a.parent_account_id, a.owner_id, a.custom_fields)
 
 
-class AccountsKind:
+class AccountsKind(SalesRecordKind):
     name = "accounts"
     entity: str | None = "account"
     unique_columns: tuple[str, ...] = ("id", "corporate_number", "code")
@@ -119,13 +117,6 @@ class AccountsKind:
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="取引先", columns=COLUMNS,
                            natural_key=("corporate_number", "code"))
-
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return code_list_choices(uow, schema)
 
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
@@ -154,7 +145,7 @@ class AccountsKind:
         users = directory.users_by_login(owners)
         custom = ctx.uow.custom_fields.schema_for("account")
         rule = ctx.uow.tenant().update_rule
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
         self._acting, self._now = acting, ctx.now
 
         prepared: list[Prepared] = []

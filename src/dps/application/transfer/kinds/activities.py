@@ -33,8 +33,16 @@ from dps.application.sales.activities.support import activity_codes
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.transfer.kinds.accounts import AccountsKind
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
-from dps.application.transfer.kinds.common import CF_PREFIX, column_of, custom_cell, custom_values, write_batch
-from dps.application.transfer.kinds.id_keyed import IdKeyedKind, IdKeyedRows
+from dps.application.transfer.kinds.common import (
+    CF_PREFIX,
+    SalesRecordKind,
+    acting_user,
+    column_of,
+    custom_cell,
+    custom_values,
+    write_batch,
+)
+from dps.application.transfer.kinds.id_keyed import IdKeyedRows
 from dps.application.transfer.kinds.opportunities import NO_SUCH_ACCOUNT, AccountRefs, ref_text
 from dps.application.transfer.ports_store import RecordKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
@@ -106,7 +114,7 @@ def aware(value: datetime | None, tz: tzinfo) -> datetime | None:
     return value.replace(tzinfo=tz)
 
 
-class ActivitiesKind(IdKeyedKind):
+class ActivitiesKind(SalesRecordKind):
     name = "activities"
     entity: str | None = "activity"
 
@@ -137,7 +145,7 @@ class ActivitiesKind(IdKeyedKind):
         custom = ctx.uow.custom_fields.schema_for("activity")
         codes = activity_codes(ctx.uow)
         tz = ZoneInfo(ctx.uow.tenant().time_zone)
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
         candidates = flow.candidates(lambda a: self._visible(ctx.viewer, a, opportunities), NO_SUCH_ACTIVITY,
                                      NOT_EDITABLE, refuse=lambda a: None if a.is_actual else NOT_ACTUAL)
         for r, target in candidates:

@@ -24,12 +24,12 @@ from uuid import UUID
 from attrs import frozen
 
 from dps.application.sales.uow import SalesUnitOfWork
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
+    SalesRecordKind,
+    acting_user,
     check_duplicates,
     column_of,
-    ensure_full_licence,
     mode_allows,
     version_matches,
 )
@@ -40,7 +40,6 @@ from dps.domain.sales.business_cards import BusinessCard, CardSource, newest
 from dps.domain.sales.persons import Person
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.ids import UserId
-from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer, can_edit
 
 T, R = ColumnType.TEXT, ColumnType.REFERENCE
@@ -94,19 +93,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-class CardsKind:
+class CardsKind(SalesRecordKind):
     name = "cards"
     entity: str | None = None
 
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="名刺", columns=COLUMNS)
-
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return {}
 
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
@@ -136,7 +128,7 @@ class CardsKind:
         history = card_store.for_persons(set(owners.values()))
         directory = stores.directory(ctx.uow)
         receivers = directory.users_by_login({t for r in rows if (t := ref_text(r.get("received_by")))})
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
         rule = ctx.uow.tenant().update_rule
         versions = {p.id: p.version for p in persons.values()}
         written = {p.id: p.position for p in persons.values()}

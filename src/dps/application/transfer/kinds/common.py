@@ -1,6 +1,7 @@
 """Helpers the kinds share: custom-field columns, mapping a domain error to its column, the in-file
 duplicate check, the mode rules (insert / update / upsert against what exists), the set-based batch
-write and the code-list dropdowns."""
+write, the code-list dropdowns, who the acting user is, and `SalesRecordKind` (what the sales-record
+kinds - accounts, persons, cards, opportunities, activities - share: who may move them, the dropdowns)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from dps.application.transfer.kinds.base import (
     CHANGED_SINCE_EXPORT,
     NOT_FOUND,
     ErrorSink,
+    ImportContext,
     ParsedRow,
     Prepared,
 )
+from dps.application.transfer.ports_store import DirectoryLookup
 from dps.application.transfer.schema import Column, ColumnType, ImportMode, SheetSchema
 from dps.domain.catalog.custom_fields import CustomFieldSchema, FieldKind
 from dps.domain.shared.errors import DomainError
+from dps.domain.shared.ids import UserId
 from dps.domain.shared.principal import Principal
 
 CF_PREFIX = "cf."
@@ -162,3 +166,22 @@ def code_list_choices(uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Se
     """The active codes of every code-list column: the template's and export's dropdowns."""
     return {c.key: [v.code for v in code_list(uow, c.code_list).active()]
             for c in schema.columns if c.code_list and c.type in (ColumnType.CODE, ColumnType.CODES)}
+
+
+def acting_user(ctx: ImportContext, directory: DirectoryLookup) -> UserId | None:
+    """Whom an import stamps as creating and updating records: the importing principal when it is a user
+    of the tenant (an operator's system principal is not: None). `record_support.acting_user`'s rule,
+    asked through the import's directory lookup."""
+    return ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+
+
+class SalesRecordKind:
+    """A sales-record kind: importing it needs a full licence; its code-list columns (custom ones
+    included) get dropdowns."""
+
+    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
+        if action.endswith(".import"):
+            ensure_full_licence(principal, audit, action)
+
+    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
+        return code_list_choices(uow, schema)

@@ -1,12 +1,9 @@
 """What the kinds whose rows name their record by its id alone share (opportunities and activities: they
-have no external code, so a row without an id is a new record):
-
-- `IdKeyedKind`: who may move them (a full licence to import) and the code-list dropdowns.
-- `IdKeyedRows`: one file's rows against the records they name - the id must name a record the user sees,
-  the mode must allow the row, an update needs edit rights under the tenant's update rule and the version
-  read at export; new records are stamped as the acting user's, and an update that changes nothing is
-  'unchanged'.
-"""
+have no external code, so a row without an id is a new record): `IdKeyedRows`, one file's rows against
+the records they name - the id must name a record the user sees, the mode must allow the row, an update
+needs edit rights under the tenant's update rule and the version read at export; new records are stamped
+as the acting user's, and an update that changes nothing is 'unchanged'. Who may move them and their
+dropdowns are `common.SalesRecordKind`'s."""
 
 from __future__ import annotations
 
@@ -16,34 +13,13 @@ from uuid import UUID
 
 from attrs import define, field
 
-from dps.application.sales.uow import SalesUnitOfWork
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
-from dps.application.transfer.kinds.common import (
-    check_duplicates,
-    code_list_choices,
-    ensure_full_licence,
-    mode_allows,
-    version_matches,
-)
-from dps.application.transfer.schema import SheetSchema
+from dps.application.transfer.kinds.common import check_duplicates, mode_allows, version_matches
 from dps.domain.sales.records import SalesRecord
 from dps.domain.shared.ids import UserId
-from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import can_edit
 
 R = TypeVar("R", bound=SalesRecord)
-
-
-class IdKeyedKind:
-    """A sales-record kind: importing it needs a full licence; its code-list columns get dropdowns."""
-
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        return code_list_choices(uow, schema)
 
 
 @define

@@ -29,8 +29,16 @@ from dps.application.sales.record_support import code_list
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.transfer.kinds.accounts import AccountsKind
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
-from dps.application.transfer.kinds.common import CF_PREFIX, column_of, custom_cell, custom_values, write_batch
-from dps.application.transfer.kinds.id_keyed import IdKeyedKind, IdKeyedRows
+from dps.application.transfer.kinds.common import (
+    CF_PREFIX,
+    SalesRecordKind,
+    acting_user,
+    column_of,
+    custom_cell,
+    custom_values,
+    write_batch,
+)
+from dps.application.transfer.kinds.id_keyed import IdKeyedRows
 from dps.application.transfer.ports_store import AccountKey, OpportunityBulkStore, RecordKey, TransferStores
 from dps.application.transfer.schema import Column, ColumnType, SheetSchema
 from dps.domain.catalog.code_lists import CodeList
@@ -117,7 +125,7 @@ def _content(o: Opportunity) -> tuple[Any, ...]:
             o.owner_id, o.custom_fields)
 
 
-class OpportunitiesKind(IdKeyedKind):
+class OpportunitiesKind(SalesRecordKind):
     name = "opportunities"
     entity: str | None = "opportunity"
 
@@ -134,7 +142,7 @@ class OpportunitiesKind(IdKeyedKind):
         users = directory.users_by_login({ref_text(v) for r in flow.rows if (v := r.get("owner"))})
         custom = ctx.uow.custom_fields.schema_for("opportunity")
         stages, certainties = code_list(ctx.uow, STAGE_LIST), code_list(ctx.uow, CERTAINTY_LIST)
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
         for r, target in flow.candidates(lambda o: can_view(ctx.viewer, o.access), NO_SUCH_OPPORTUNITY, NOT_EDITABLE):
             item = self._apply(ctx, r, target, accounts, campaigns, custom, stages, certainties)
             if item is not None:

@@ -17,15 +17,15 @@ from uuid import UUID
 from attrs import define, field
 
 from dps.application.sales.uow import SalesUnitOfWork
-from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ErrorSink, ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
     CF_PREFIX,
+    SalesRecordKind,
+    acting_user,
     check_duplicates,
     column_of,
     custom_cell,
     custom_values,
-    ensure_full_licence,
     mode_allows,
     version_matches,
     write_batch,
@@ -43,7 +43,6 @@ from dps.domain.sales.persons import Person
 from dps.domain.sales.records import SalesRecord
 from dps.domain.shared.errors import DomainError
 from dps.domain.shared.ids import OrganizationId, UserId
-from dps.domain.shared.principal import Principal
 from dps.domain.visibility.policy import Viewer, can_edit, can_view
 
 T, B, R = ColumnType.TEXT, ColumnType.BOOLEAN, ColumnType.REFERENCE
@@ -153,18 +152,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class PersonsKind:
+class PersonsKind(SalesRecordKind):
     name = "persons"
     entity: str | None = "person"
 
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="パーソン", columns=COLUMNS, natural_key=("account", "email"))
 
-    def authorize(self, principal: Principal, audit: AuditLog, action: str) -> None:
-        if action.endswith(".import"):
-            ensure_full_licence(principal, audit, action)
-
     def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
+        """No dropdowns: the sheet has no code-list column of its own, and unlike the other sales-record
+        sheets its custom code fields get none either."""
         return {}
 
     # -- import
@@ -192,7 +189,7 @@ class PersonsKind:
         custom = ctx.uow.custom_fields.schema_for("person")
         rule = ctx.uow.tenant().update_rule
         directory = stores.directory(ctx.uow)
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
         prepared: list[Prepared] = []
         before: dict[UUID, tuple[Any, ...]] = {}
         logins: dict[int, str] = {}

@@ -22,6 +22,7 @@ from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.ports import AuditLog
 from dps.application.transfer.kinds.base import ImportContext, ParsedRow, Prepared
 from dps.application.transfer.kinds.common import (
+    acting_user,
     check_duplicates,
     column_of,
     ensure_admin_import,
@@ -109,7 +110,7 @@ class SalesResultsKind:
         directory = stores.directory(ctx.uow)
         users = directory.users_by_login({_text(v) for r in rows if (v := r.get("owner"))})
         opportunities = store.opportunity_accounts({v for r in rows if isinstance(v := r.get("opportunity_id"), UUID)})
-        acting = ctx.principal.user_id if directory.users_by_id([ctx.principal.user_id]) else None
+        acting = acting_user(ctx, directory)
 
         out: list[Prepared] = []
         for r in rows:
