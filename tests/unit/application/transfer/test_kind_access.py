@@ -112,8 +112,8 @@ def test_accounts_opportunities_and_activities_offer_the_active_codes_of_every_c
     assert choices("activities")["cf.rank"] == ["A"]
 
 
-def test_persons_and_cards_offer_no_dropdowns() -> None:
-    assert choices("persons") == {}  # not even for a custom code field, unlike the other sales-record sheets
+def test_persons_offer_their_custom_code_fields_and_cards_no_dropdowns() -> None:
+    assert choices("persons") == {"cf.rank": ["A"]}  # no code-list column of its own, a custom one like the others
     assert choices("cards") == {}
 
 

@@ -159,11 +159,6 @@ class PersonsKind(SalesRecordKind):
     def base_schema(self) -> SheetSchema:
         return SheetSchema(kind=self.name, sheet_title="パーソン", columns=COLUMNS, natural_key=("account", "email"))
 
-    def code_choices(self, uow: SalesUnitOfWork, schema: SheetSchema) -> dict[str, Sequence[str]]:
-        """No dropdowns: the sheet has no code-list column of its own, and unlike the other sales-record
-        sheets its custom code fields get none either."""
-        return {}
-
     # -- import
     def prepare(self, ctx: ImportContext, stores: TransferStores, rows: Sequence[ParsedRow]) -> list[Prepared]:
         errors = ctx.errors
