@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from attrs import define, field
 
@@ -44,3 +45,16 @@ def sample_record(**overrides: object) -> CorporateRecord:
         "postal_code": "1000005", "en_name": "Sample Co., Ltd.",
     }
     return CorporateRecord(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+SAMPLE_NUMBER = "5010001008846"
+CLOSED_NUMBER = "7000012050002"
+
+
+def sample_registry() -> FakeRegistry:
+    """A live corporation and a closed one merged into it (the screens' and the API's examples)."""
+    return FakeRegistry([
+        sample_record(),
+        sample_record(corporate_number=CLOSED_NUMBER, name="旧サンプル株式会社", furigana="キュウサンプル",
+                      close_date=date(2023, 3, 31), close_cause="11", successor_number=SAMPLE_NUMBER),
+    ])

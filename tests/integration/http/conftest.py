@@ -28,6 +28,7 @@ from dps.domain.directory.organizations import Organization
 from dps.domain.shared.principal import License, Principal, Role
 from dps.domain.tenancy.tenants import Tenant
 from dps.entrypoints.http.app import create_app
+from tests.fakes.registry import FakeRegistry, sample_registry
 from tests.integration.conftest import make_container
 
 PASSWORD = "Correct-Horse-42"
@@ -132,3 +133,12 @@ def log_in(client: TestClient[Any], login_id: str, password: str, *, tenant: str
                         "_csrf_token": token},
         follow_redirects=False,
     )
+
+
+@pytest.fixture
+def registry(app_container: Container) -> Iterator[FakeRegistry]:
+    """The sample registry in place of the configured one."""
+    fake = sample_registry()
+    app_container.corporate_registry.override(providers.Object(fake))
+    yield fake
+    app_container.corporate_registry.reset_override()

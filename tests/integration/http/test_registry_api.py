@@ -4,32 +4,14 @@ registry is down, 404 for an invisible account, 409 on a stale version, 403 for 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-import pytest
-from dependency_injector import providers
 from litestar.testing import TestClient
 
-from dps.bootstrap.container import Container
-from tests.fakes.registry import FakeRegistry, sample_record
+from tests.fakes.registry import CLOSED_NUMBER, SAMPLE_NUMBER, FakeRegistry
 from tests.integration.http.conftest import World
 
-NUMBER = "5010001008846"
-CLOSED = "7000012050002"
-
-
-@pytest.fixture
-def registry(app_container: Container) -> Iterator[FakeRegistry]:
-    fake = FakeRegistry([
-        sample_record(),
-        sample_record(corporate_number=CLOSED, name="旧サンプル株式会社", furigana="キュウサンプル",
-                      close_date=date(2023, 3, 31), close_cause="11", successor_number=NUMBER),
-    ])
-    app_container.corporate_registry.override(providers.Object(fake))
-    yield fake
-    app_container.corporate_registry.reset_override()
+NUMBER, CLOSED = SAMPLE_NUMBER, CLOSED_NUMBER
 
 
 def _auth(world: World, login: str) -> dict[str, str]:

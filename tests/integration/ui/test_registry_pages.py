@@ -6,37 +6,21 @@ field, apply (CSRF, version), 409 banner on a stale version, 404 for an invisibl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 from litestar.testing import TestClient
 
-from dps.bootstrap.container import Container
-from tests.fakes.registry import FakeRegistry, sample_record
+from tests.fakes.registry import CLOSED_NUMBER, SAMPLE_NUMBER, FakeRegistry
 from tests.integration.http import conftest as http_fixtures
 from tests.integration.http.conftest import LIGHT_PASSWORD, PASSWORD, World, log_in
 from tests.integration.ui.pages_support import auth, form_data, post_json
 
 app_container, client, world = http_fixtures.app_container, http_fixtures.client, http_fixtures.world
+registry = http_fixtures.registry
 
-NUMBER = "5010001008846"
-CLOSED = "7000012050002"
+NUMBER, CLOSED = SAMPLE_NUMBER, CLOSED_NUMBER
 BANNER = "登録情報を取得できません。手入力してください"
-
-
-@pytest.fixture
-def registry(app_container: Container) -> Iterator[FakeRegistry]:
-    fake = FakeRegistry([
-        sample_record(),
-        sample_record(corporate_number=CLOSED, name="旧サンプル株式会社", furigana="キュウサンプル",
-                      close_date=date(2023, 3, 31), close_cause="11", successor_number=NUMBER),
-    ])
-    app_container.corporate_registry.override(providers.Object(fake))
-    yield fake
-    app_container.corporate_registry.reset_override()
 
 
 @pytest.fixture

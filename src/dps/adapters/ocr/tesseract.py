@@ -231,20 +231,8 @@ class TesseractOcr:
         picked = [n for n, (line, _) in enumerate(boxed) if _mostly_latin(line.text)]
         if not picked:
             return boxed
-        slots: list[tuple[int, int, int]] = []  # (index, top, bottom) in the strip
-        crops = []
-        y = 20
-        for n in picked:
-            left, top, right, bottom = boxed[n][1]
-            pad = max(4, (bottom - top) // 3)
-            crop = img.crop((max(0, left - pad), max(0, top - pad), min(img.width, right + pad),
-                             min(img.height, bottom + pad)))
-            crops.append((crop, y))
-            slots.append((n, y, y + crop.height))
-            y += crop.height + max(16, bottom - top)
-        strip = Image.new("L", (max(c.width for c, _ in crops) + 40, y + 20), 255)
-        for crop, top in crops:
-            strip.paste(crop, (20, top))
+        strip, stacked = _strip(img, [boxed[n][1] for n in picked])
+        slots = [(picked[i], top, bottom) for i, top, bottom in stacked]  # (line index, top, bottom) in the strip
         tsv = self._run(to_png(strip), ["-l", self.latin_language, "--psm", "6", "tsv"])
         out = list(boxed)
         done: set[int] = set()
