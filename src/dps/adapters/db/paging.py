@@ -128,30 +128,40 @@ def keyset_page(
     col, desc = sort.column, sort.descending
     want = request.limit + 1
     nullable = not isinstance(col, sa.Column) or bool(col.nullable)
-    order_col = col.desc() if desc else col.asc()
-    if nullable:
-        order_col = order_col.nulls_last()
-    order_id = id_column.desc() if desc else id_column.asc()
-    after_id = id_column < _AFTER_ID if desc else id_column > _AFTER_ID
+
+    # The ordering and cursor expressions are built only when a page statement is first made (`_derived`
+    # keeps it): building them costs more than looking the statement up.
+    def order_col() -> sa.UnaryExpression[Any]:
+        ordered = col.desc() if desc else col.asc()
+        return ordered.nulls_last() if nullable else ordered
+
+    def order_id() -> sa.UnaryExpression[Any]:
+        return id_column.desc() if desc else id_column.asc()
+
+    def after_id() -> sa.ColumnElement[bool]:
+        return id_column < _AFTER_ID if desc else id_column > _AFTER_ID
+
+    def after_key() -> sa.ColumnElement[bool]:
+        key = sa.tuple_(col, id_column)
+        bound = sa.tuple_(sa.bindparam("keyset_value", type_=col.type), _AFTER_ID)
+        return key < bound if desc else key > bound
 
     def fetch(kind: str, limit: int, build: Callable[[], sa.Select[Any]], **params: Any) -> list[sa.Row[Any]]:
         stmt = _derived(query, (kind, sort.key, desc, limit), lambda: build().limit(limit))
         return list(conn.execute(stmt, params))
 
     if not request.cursor:
-        rows = fetch("first", want, lambda: query.order_by(order_col, order_id))
+        rows = fetch("first", want, lambda: query.order_by(order_col(), order_id()))
     else:
         value, last_id = decode_cursor(sort, request.cursor)
         if value is None:
-            rows = fetch("nulls-after", want, lambda: query.where(col.is_(None), after_id).order_by(order_id),
+            rows = fetch("nulls-after", want, lambda: query.where(col.is_(None), after_id()).order_by(order_id()),
                          keyset_id=last_id)
         else:
-            key = sa.tuple_(col, id_column)
-            bound = sa.tuple_(sa.bindparam("keyset_value", type_=col.type), _AFTER_ID)
-            rows = fetch("after", want, lambda: query.where(key < bound if desc else key > bound)
-                         .order_by(order_col, order_id), keyset_value=value, keyset_id=last_id)
+            rows = fetch("after", want, lambda: query.where(after_key()).order_by(order_col(), order_id()),
+                         keyset_value=value, keyset_id=last_id)
             if len(rows) < want and nullable:
-                rows += fetch("nulls", want - len(rows), lambda: query.where(col.is_(None)).order_by(order_id))
+                rows += fetch("nulls", want - len(rows), lambda: query.where(col.is_(None)).order_by(order_id()))
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     items = [to_item(r) for r in rows]

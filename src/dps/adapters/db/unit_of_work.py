@@ -55,6 +55,7 @@ from dps.application.auth.ports import AuthUnitOfWork
 from dps.application.directory.memo import DirectoryMemo
 from dps.application.sales.uow import SalesUnitOfWork
 from dps.application.shared.errors import NotFound, ServiceUnavailable
+from dps.application.shared.request_reads import current_reads
 from dps.application.tenancy.ports import TenancyUnitOfWork
 from dps.domain.auth.sessions import ApiToken
 from dps.domain.shared.ids import ApiTokenId, TenantId
@@ -175,11 +176,16 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
         return cast(R, repo)
 
     def tenant(self) -> Tenant:
-        """Read once per transaction: its `directory_version` must be read before the facts keyed by it."""
+        """Read once per transaction: its `directory_version` must be read before the facts keyed by it.
+        A read-only unit of work takes the row its request already read (`request_reads`)."""
         if self._tenant is None:
-            tenant = SqlTenantRepository(self.conn).get(self.tenant_id)
+            reads = current_reads() if self._read_only else None
+            tenant = None if reads is None else reads.tenants.get(self.tenant_id)
             if tenant is None:
-                raise NotFound("tenant", self.tenant_id)
+                tenant = SqlTenantRepository(self.conn).get(self.tenant_id)
+                if tenant is None:
+                    raise NotFound("tenant", self.tenant_id)
+                self._keep(tenant)
             self._tenant = tenant
         return self._tenant
 
@@ -188,7 +194,13 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
         if r is None:
             raise NotFound("tenant", self.tenant_id)
         self._tenant = tenant_of(r)
+        self._keep(self._tenant)
         return self._tenant, token_of(r)
+
+    def _keep(self, tenant: Tenant) -> None:
+        """A row read by a read-only unit of work serves the rest of the request."""
+        if self._read_only and (reads := current_reads()) is not None:
+            reads.tenants[self.tenant_id] = tenant
 
     def directory_memo(self) -> DirectoryMemo | None:
         if self._changes is not None and self._changes.changed:
@@ -201,6 +213,8 @@ class SqlUnitOfWork(_Transaction, AuthUnitOfWork, SalesUnitOfWork):
 
     def _after_commit(self) -> None:
         self._tenant = None
+        if (reads := current_reads()) is not None:
+            reads.forget()
         if self._changes is not None:
             self._changes.reset()
 

@@ -19,6 +19,7 @@ from litestar.middleware import MiddlewareProtocol
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from dps.application.shared.errors import Unauthenticated
+from dps.application.shared.request_reads import shared_reads
 from dps.domain.shared.ids import TenantId
 from dps.domain.shared.principal import Principal
 from dps.entrypoints.http.context import PathKind, RequestInfo, SessionRef, path_kind, request_info
@@ -110,14 +111,19 @@ class PrincipalMiddleware(MiddlewareProtocol):
         self.resolver = resolver
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        # The request's units of work share what they read: the use case takes the tenant row that
+        # resolving the principal just read (`request_reads`).
+        with shared_reads():
             info = request_info(scope)
             principal = await sync_to_thread(self.resolver.resolve, scope, info)
             # Bind in this task too: the thread above only had a copy of the log context.
             info.bind(tenant=info.tenant, user=info.user)
             scope["user"] = principal
             scope["auth"] = info.session
-        await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from attrs import frozen
+from attrs import field, frozen
 
 from dps.domain.sales.activities import ActivityStatus
 from dps.domain.shared.ids import OrganizationId, UserId
@@ -22,7 +22,7 @@ class ActivityListItem:
 
     id: UUID
     version: int
-    status: ActivityStatus
+    status: ActivityStatus = field(converter=ActivityStatus)  # the row's text, as the enum
     kind_code: str
     subject: str
     activity_date: date

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from dps.adapters.db.paging import keyset_page, resolve_sort
 from dps.adapters.db.repositories.base import TenantScoped
-from dps.adapters.db.repositories.sales.accounts import item_columns, visible_account_name
+from dps.adapters.db.repositories.sales.accounts import item_columns, item_of, visible_account_name
 from dps.adapters.db.repositories.sales.record_rows import (
     delete_record_children,
     load_restrictions,
@@ -31,7 +31,7 @@ from dps.adapters.db.visibility import mine, visible_to
 from dps.application.sales.activities.ports import ActivityRepository, ActivitySearch
 from dps.application.sales.activities.read_models import ActivityListItem
 from dps.application.shared.paging import Page, PageRequest
-from dps.domain.sales.activities import Activity, ActivityStatus
+from dps.domain.sales.activities import Activity
 from dps.domain.sales.records import RecordType
 from dps.domain.shared.ids import OrganizationId, UserId
 from dps.domain.shared.text import normalize_for_search
@@ -64,10 +64,7 @@ def _row(activity: Activity) -> dict[str, Any]:
     }
 
 
-def _item(row: sa.Row[Any]) -> ActivityListItem:
-    values = row._asdict()
-    values["status"] = ActivityStatus(values["status"])
-    return ActivityListItem(**values)
+_ITEM = item_of(ActivityListItem)
 
 
 def visible_activities(viewer: Viewer) -> sa.ColumnElement[bool]:
@@ -163,7 +160,7 @@ class SqlActivityRepository(TenantScoped, ActivityRepository):
         sort = resolve_sort(page, SORTS, DEFAULT_SORT)
         query = memoised_statement(viewer, memo_key("activities", self._tenant, search),
                                    lambda: self._search_statement(viewer, search))
-        return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_item,
+        return keyset_page(self._conn, query, sort=sort, id_column=activities.c.id, request=page, to_item=_ITEM,
                          sort_value=lambda r: getattr(r, sort.key))
 
     def _search_statement(self, viewer: Viewer, search: ActivitySearch) -> sa.Select[Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -19,6 +19,8 @@ from dps.adapters.db.repositories.base import TenantScoped
 from dps.adapters.db.repositories.sales.accounts import (
     custom_field_filters,
     hydrate,
+    item_columns,
+    item_of,
     record_values,
     save_children,
     staff_filter,
@@ -38,7 +40,6 @@ from dps.application.shared.paging import Page, PageRequest
 from dps.domain.sales.opportunities import Opportunity
 from dps.domain.sales.opportunity_lines import Competitor, CompetitorResult, ProductLine
 from dps.domain.sales.records import RecordType
-from dps.domain.shared.ids import UserId
 from dps.domain.shared.text import normalize_for_search
 from dps.domain.visibility.policy import Viewer
 
@@ -100,17 +101,14 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
         }, default="-expected_order_date")
         stmt = memoised_statement(viewer, memo_key("opportunities", self._tenant, criteria),
                                   lambda: self._search_statement(viewer, criteria))
-        return keyset_page(self._conn, stmt, sort=sort, id_column=o.c.id, request=page, to_item=_item,
+        return keyset_page(self._conn, stmt, sort=sort, id_column=o.c.id, request=page, to_item=_ITEM,
                            sort_value=lambda r: getattr(r, sort.key))
 
     def _search_statement(self, viewer: Viewer, criteria: OpportunitySearch) -> sa.Select[Any]:
         o = opportunities
         account_name = visible_account_name(o, viewer)
-        return sa.select(
-            o.c.id, o.c.name, o.c.account_id, account_name.label("account_name"), o.c.stage_code,
-            o.c.certainty_code, o.c.is_open, o.c.expected_order_date, o.c.expected_amount, o.c.owner_id,
-            o.c.campaign_id, o.c.is_restricted, o.c.updated_at, o.c.version,
-        ).where(o.c.tenant_id == self._tenant, visible_to(o, OPP.value, viewer), *self._filters(viewer, criteria))
+        return sa.select(*item_columns(o, OpportunityListItem, account_name=account_name)).where(
+            o.c.tenant_id == self._tenant, visible_to(o, OPP.value, viewer), *self._filters(viewer, criteria))
 
     def _filters(self, viewer: Viewer, c: OpportunitySearch) -> list[sa.ColumnElement[bool]]:
         o = opportunities
@@ -218,17 +216,12 @@ class SqlOpportunityRepository(TenantScoped, OpportunityRepository):
         )
 
 
+_ITEM = item_of(OpportunityListItem)
+
+
 def _dec(value: Any, exp: str = "0.01") -> Decimal:
     """Numeric columns come back as Decimal on PostgreSQL and may come back as float-ish on SQLite;
     normalise to the column's scale."""
     return Decimal(str(value)).quantize(Decimal(exp))
 
 
-def _item(r: sa.Row[Any]) -> OpportunityListItem:
-    return OpportunityListItem(
-        id=r.id, name=r.name, account_id=r.account_id, account_name=r.account_name, stage_code=r.stage_code,
-        certainty_code=r.certainty_code, is_open=r.is_open, expected_order_date=r.expected_order_date,
-        expected_amount=None if r.expected_amount is None else _dec(r.expected_amount),
-        owner_id=cast(UserId | None, r.owner_id), campaign_id=r.campaign_id, is_restricted=r.is_restricted,
-        updated_at=r.updated_at, version=r.version,
-    )
