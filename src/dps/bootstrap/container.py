@@ -77,7 +77,7 @@ class Container(containers.DeclarativeContainer):
     """A zero-argument callable: (ready, reason) for /readyz."""
 
     directory_deps = providers.Singleton(
-        DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher
+        DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow
     )
     auth_deps = providers.Singleton(
         AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow

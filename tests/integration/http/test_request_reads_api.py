@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.integration.http.conftest import World
+from tests.integration.http.conftest import PASSWORD, World, log_in
 from tests.integration.test_request_reads import tenant_reads
 
 
@@ -32,3 +32,15 @@ def test_the_next_request_sees_a_changed_tenant(client: TestClient[Any], world: 
     with engine.begin() as conn:  # the tenant deactivated elsewhere: the next request must see it
         conn.exec_driver_sql("UPDATE tenants SET is_active = false")
     assert client.get("/api/v1/opportunities", headers=headers).status_code == 401
+
+
+def test_a_page_request_reads_the_tenant_row_once(client: TestClient[Any], world: World) -> None:
+    """The session check only reads, so the page's use case takes the row it read."""
+    assert log_in(client, "alice", PASSWORD).status_code in (302, 303)
+    assert client.get("/").status_code == 200  # the process learns the tenant's code once
+    engine = world.container.engine()
+    for path in ("/accounts", "/opportunities"):
+        with tenant_reads(engine) as reads:
+            response = client.get(path)
+        assert response.status_code == 200, response.text
+        assert len(reads) == 1, (path, reads)

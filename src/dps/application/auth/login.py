@@ -91,34 +91,45 @@ class LogIn:
 
 
 class ResolveSession:
-    """The principal behind a session secret; Unauthenticated when it is unknown, expired or its user gone."""
+    """The principal behind a session secret; Unauthenticated when it is unknown, expired or its user gone.
+
+    The check only reads (a read-only unit of work: on a page request the use case that follows takes the
+    tenant row it read, see `request_reads`); ending a dead session and the occasional touch of a live one
+    write in a unit of work of their own."""
 
     def __init__(self, deps: AuthDeps) -> None:
         self._d = deps
 
     def __call__(self, tenant_id: TenantId, session_secret: str) -> Principal:
         now = self._d.clock.now()
-        with self._d.uow(tenant_id) as uow:
+        key = secret_hash(session_secret)
+        with self._d.reading(tenant_id) as uow:
             try:
                 tenant = uow.tenant()  # first: its directory version keys the principal memo
             except NotFound:
                 raise Unauthenticated("session not found") from None
-            session = uow.sessions.get(secret_hash(session_secret))
+            session = uow.sessions.get(key)
             if session is None:
                 raise Unauthenticated("session not found")
-            if not session.is_alive(now):
-                uow.sessions.delete(session.key_hash)
-                uow.commit()
-                raise Unauthenticated("session expired")
-            principal = active_principal(uow, tenant, session.user_id, self._d.clock) if tenant.is_active else None
-            if principal is None:
-                uow.sessions.delete(session.key_hash)
-                uow.commit()
-                raise Unauthenticated("the user or the tenant is no longer active")
-            if session.touch(now):
+            alive = session.is_alive(now)
+            principal = (active_principal(uow, tenant, session.user_id, self._d.clock)
+                         if alive and tenant.is_active else None)
+        if not alive:
+            self._end(tenant_id, key)
+            raise Unauthenticated("session expired")
+        if principal is None:
+            self._end(tenant_id, key)
+            raise Unauthenticated("the user or the tenant is no longer active")
+        if session.touch(now):
+            with self._d.uow(tenant_id) as uow:
                 uow.sessions.touch(session)
                 uow.commit()
         return principal
+
+    def _end(self, tenant_id: TenantId, key: str) -> None:
+        with self._d.uow(tenant_id) as uow:
+            uow.sessions.delete(key)
+            uow.commit()
 
 
 class LogOut:

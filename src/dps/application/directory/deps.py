@@ -20,3 +20,9 @@ class DirectoryDeps:
     ids: IdFactory
     audit: AuditLog
     hasher: PasswordHasher
+    reads: DirectoryUowFactory | None = None
+    """Units of work for use cases that only read (see `SalesDeps.reads`); None: `uow`."""
+
+    def reading(self, tenant_id: TenantId) -> DirectoryUnitOfWork:
+        """A unit of work for a use case that only reads."""
+        return (self.reads or self.uow)(tenant_id)

@@ -152,7 +152,7 @@ class UserIndex:
         self._d = deps
 
     def __call__(self, principal: Principal) -> Mapping[UserId, UserSummary]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             tenant = uow.tenant()
             memo = uow.directory_memo()
             key = (tenant.id, tenant.directory_version)

@@ -19,7 +19,7 @@ class ListNotifications:
         self._d = deps
 
     def __call__(self, principal: Principal, *, unread_only: bool, request: PageRequest) -> Page[NotificationView]:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             viewer = viewer_in(uow, principal, self._d.clock)
             return uow.notifications.page_for(viewer, unread_only=unread_only, request=request)
 
@@ -29,7 +29,7 @@ class CountUnreadNotifications:
         self._d = deps
 
     def __call__(self, principal: Principal) -> int:
-        with self._d.uow(principal.tenant_id) as uow:
+        with self._d.reading(principal.tenant_id) as uow:
             return uow.notifications.count_unread(viewer_in(uow, principal, self._d.clock))
 
 
