@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from dps.adapters.db import tables  # noqa: F401
+from dps.adapters.db.directory_watch import stop_directory_watch
 from dps.adapters.db.engine import create_engine
 from dps.adapters.db.metadata import metadata
 from dps.adapters.db.migrations_runner import upgrade
@@ -77,6 +78,7 @@ def _sqlite_engine(sqlite_url: str) -> Iterator[sa.Engine]:
 def _pg_engine(pg_url: str) -> Iterator[sa.Engine]:
     engine = _migrated(pg_url)
     yield engine
+    stop_directory_watch(engine)  # its connection would otherwise outlive the database
     engine.dispose()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from dps.adapters.db.directory_watch import directory_watch
 from dps.adapters.db.engine import create_engine
 from dps.adapters.db.health import database_status
 from dps.adapters.db.repositories.transfer.stores import SqlTransferStores
@@ -48,12 +49,16 @@ from dps.application.directory.users import (
 from dps.application.reports.exports import WriteReport
 from dps.application.sales.collaboration.notifications import NotifyInterestedUsers
 from dps.application.sales.deps import SalesDeps
+from dps.application.shared.cache import LruCache
 from dps.application.tenancy.tenants import CreateTenant, FindTenant, GetTenant, ListTenants
 from dps.application.transfer.exports import ExportRecords, ExportTemplate
 from dps.application.transfer.imports import ImportRecords, TransferDeps
 from dps.bootstrap.card_imports import build_card_import_deps
 from dps.bootstrap.registry import build_corporate_registry
 from dps.bootstrap.settings import Settings
+
+CHECKED_TOKENS = 10_000
+"""API tokens a process remembers as checked (ADR 23)."""
 
 
 class Container(containers.DeclarativeContainer):
@@ -79,8 +84,12 @@ class Container(containers.DeclarativeContainer):
     directory_deps = providers.Singleton(
         DirectoryDeps, uow=uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow
     )
+    directory_freshness = providers.Singleton(directory_watch, engine)
+    """PostgreSQL's notifications of directory changes (None on SQLite): API tokens checked once are
+    trusted until their tenant's directory changes (ADR 23)."""
     auth_deps = providers.Singleton(
-        AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow
+        AuthDeps, uow=uow, tenancy=tenancy_uow, clock=clock, ids=ids, audit=audit, hasher=hasher, reads=read_uow,
+        freshness=directory_freshness, checked_tokens=providers.Singleton(LruCache, CHECKED_TOKENS),
     )
 
     # sales

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from attrs import frozen
 
-from dps.application.auth.deps import AuthDeps
+from dps.application.auth.deps import AuthDeps, CheckedToken
 from dps.application.auth.login import secret_hash
 from dps.application.auth.principals import active_principal, principal_for
 from dps.application.shared.errors import NotFound, Unauthenticated
 from dps.application.shared.guards import ensure_admin
+from dps.application.shared.request_reads import current_reads
 from dps.application.shared.time import today_in
 from dps.domain.auth.sessions import ApiToken
 from dps.domain.shared.ids import ApiTokenId, TenantId
@@ -61,11 +62,12 @@ class IssueApiToken:
 class ResolveApiToken:
     """The principal behind a bearer token; Unauthenticated when unknown, revoked or its user inactive.
 
-    One connection, and on the usual path two indexed reads: the tenant row (active? which directory
-    version?) and the token row (revoked? secret). The token is checked against the database on every
-    request, not memoised: revoking it takes effect at once whatever path revoked it. The principal
-    comes from the process memo while the directory version is unchanged (revoking a token and
-    deactivating a user bump it too).
+    One connection, and on the usual path one indexed read of the tenant row with the token row (active?
+    which directory version? revoked? secret). The principal comes from the process memo while the
+    directory version is unchanged (revoking a token and deactivating a user bump it too). Where the
+    database tells of directory changes (`AuthDeps.freshness`, PostgreSQL), a token found valid is
+    remembered and `cached` answers later requests with no database work until its tenant's directory
+    changes (ADR 23).
     """
 
     def __init__(self, deps: AuthDeps) -> None:
@@ -73,6 +75,8 @@ class ResolveApiToken:
 
     def __call__(self, bearer: str) -> Principal:
         tenant_id, token_id, secret = _parse(bearer)
+        keep = self._d.checked_tokens
+        stamp = self._d.freshness.stamp(tenant_id) if self._d.freshness is not None and keep is not None else None
         with self._d.reading(tenant_id) as uow:
             try:
                 tenant, token = uow.tenant_with_api_token(token_id)
@@ -85,7 +89,34 @@ class ResolveApiToken:
             principal = active_principal(uow, tenant, token.user_id, self._d.clock)
             if principal is None:
                 raise Unauthenticated("the token's user is no longer active")
-            return principal
+        if stamp is not None and keep is not None:
+            keep.put(token_id, CheckedToken(stamp=stamp, tenant=tenant, secret_hash=token.secret_hash,
+                                            principal=principal, day=today_in(self._d.clock, principal.time_zone)))
+        return principal
+
+    def cached(self, bearer: str) -> Principal | None:
+        """The principal of a token found valid before, if nothing of its tenant's directory (users,
+        memberships, tokens, the tenant row) changed since and its day is today; no database work, so a
+        request can skip a worker thread. None: check it against the database (`__call__`), which also
+        names what is wrong with a bad one. The tenant row read with the token serves the request's
+        read-only units of work (`request_reads`)."""
+        keep, fresh = self._d.checked_tokens, self._d.freshness
+        if keep is None or fresh is None:
+            return None
+        try:
+            tenant_id, token_id, secret = _parse(bearer)
+        except Unauthenticated:
+            return None
+        hit = keep.get(token_id)
+        if hit is None or hit.tenant.id != tenant_id or not fresh.holds(hit.stamp, tenant_id):
+            return None
+        if not hmac.compare_digest(hit.secret_hash, secret_hash(secret)):
+            return None
+        if hit.day != today_in(self._d.clock, hit.principal.time_zone):
+            return None
+        if (reads := current_reads()) is not None:
+            reads.tenants.setdefault(tenant_id, hit.tenant)
+        return hit.principal
 
 
 class RevokeApiToken:

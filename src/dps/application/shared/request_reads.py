@@ -7,7 +7,8 @@ read-only unit of work takes it instead of asking the database again: one round 
 Read-only units of work run each statement in its own snapshot anyway (READ COMMITTED, autocommit), so
 the row read a moment earlier in the same request is as current as a second read would be. Units of work
 that write neither take nor leave rows here, and their commit forgets what was kept (it may have changed
-it). Outside `shared_reads()` nothing is kept.
+it). A trusted API token (ADR 23) leaves the tenant row it was checked with, which no notification has
+since declared changed. Outside `shared_reads()` nothing is kept.
 """
 
 from __future__ import annotations

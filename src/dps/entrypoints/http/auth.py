@@ -66,6 +66,23 @@ class PrincipalResolver:
             security_log().warning("api_token.rejected", reason=e.message, remote_addr=remote_addr)
             return None
 
+    def cached(self, scope: Scope, info: RequestInfo) -> Principal | None:
+        """An API request whose token was found valid before and whose tenant's directory has not changed
+        since (`ResolveApiToken.cached`): no database work, so no worker thread. None: `resolve` it."""
+        if path_kind(scope["path"]) is not PathKind.API:
+            return None
+        scheme, _, bearer = (_headers(scope).get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not bearer.strip():
+            return None
+        principal = self._resolve_token().cached(bearer.strip())
+        if principal is None:
+            return None
+        code = self.tenants.code_of(principal.tenant_id, reload=False)
+        if code is None:
+            return None
+        info.bind(tenant=code, user=principal.login_id)
+        return principal
+
     def from_cookie(self, value: str | None, info: RequestInfo, remote_addr: str) -> Principal | None:
         if not value:
             return None
@@ -118,9 +135,11 @@ class PrincipalMiddleware(MiddlewareProtocol):
         # resolving the principal just read (`request_reads`).
         with shared_reads():
             info = request_info(scope)
-            principal = await sync_to_thread(self.resolver.resolve, scope, info)
-            # Bind in this task too: the thread above only had a copy of the log context.
-            info.bind(tenant=info.tenant, user=info.user)
+            principal = self.resolver.cached(scope, info)
+            if principal is None:
+                principal = await sync_to_thread(self.resolver.resolve, scope, info)
+                # Bind in this task too: the thread above only had a copy of the log context.
+                info.bind(tenant=info.tenant, user=info.user)
             scope["user"] = principal
             scope["auth"] = info.session
             await self.app(scope, receive, send)
