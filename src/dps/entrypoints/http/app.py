@@ -23,6 +23,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from dps.entrypoints.http import dependency_order
 from dps.entrypoints.http.api import (
     accounts,
     activities,
@@ -172,6 +173,7 @@ def ui_router() -> Router:
 
 def create_app(container: ContainerLike, *, debug: bool = False) -> Litestar:
     """The DPS web application, wired to the use cases of `container`."""
+    dependency_order.install()
     settings = HttpSettings.of(container.settings())
     cookies = SessionCookies(secret_key=settings.secret_key, secure=settings.secure_cookies)
     resolver = PrincipalResolver(container, cookies, TenantCodes(container))
