@@ -55,13 +55,11 @@ class PrincipalResolver:
         self.tenants = tenants
 
     def from_bearer(self, authorization: str | None, info: RequestInfo, remote_addr: str) -> Principal | None:
-        if not authorization:
-            return None
-        scheme, _, bearer = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not bearer.strip():
+        bearer = _bearer(authorization)
+        if bearer is None:
             return None
         try:
-            return self._resolve_token()(bearer.strip())
+            return self._resolve_token()(bearer)
         except Unauthenticated as e:
             security_log().warning("api_token.rejected", reason=e.message, remote_addr=remote_addr)
             return None
@@ -71,10 +69,10 @@ class PrincipalResolver:
         since (`ResolveApiToken.cached`): no database work, so no worker thread. None: `resolve` it."""
         if path_kind(scope["path"]) is not PathKind.API:
             return None
-        scheme, _, bearer = (_headers(scope).get("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not bearer.strip():
+        bearer = _bearer(_headers(scope).get("authorization"))
+        if bearer is None:
             return None
-        principal = self._resolve_token().cached(bearer.strip())
+        principal = self._resolve_token().cached(bearer)
         if principal is None:
             return None
         code = self.tenants.code_of(principal.tenant_id, reload=False)
@@ -143,6 +141,12 @@ class PrincipalMiddleware(MiddlewareProtocol):
             scope["user"] = principal
             scope["auth"] = info.session
             await self.app(scope, receive, send)
+
+
+def _bearer(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None."""
+    scheme, _, bearer = (authorization or "").partition(" ")
+    return (bearer.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def _headers(scope: Scope) -> dict[str, str]:
