@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -138,3 +139,19 @@ def admin(tenant: Tenant) -> Principal:
 
 
 FAR_PAST = date(2000, 4, 1)
+
+
+@contextmanager
+def statements_sent(engine: sa.Engine, keep: Callable[[str], bool] = lambda _: True) -> Iterator[list[str]]:
+    """The statements (those `keep` accepts) the engine sends to the database while the block runs."""
+    seen: list[str] = []
+
+    def listen(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if keep(statement):
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)

@@ -4,8 +4,7 @@ their own, and a commit makes the next reader read again. Outside a request noth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 
@@ -13,22 +12,12 @@ from dps.adapters.db.tables.tenancy import tenants
 from dps.adapters.db.unit_of_work import SqlUnitOfWork
 from dps.application.shared.request_reads import current_reads, shared_reads
 from dps.domain.tenancy.tenants import Tenant
+from tests.integration.conftest import statements_sent
 
 
-@contextmanager
-def tenant_reads(engine: sa.Engine) -> Iterator[list[str]]:
+def tenant_reads(engine: sa.Engine) -> AbstractContextManager[list[str]]:
     """The statements that read the tenants table while the block runs."""
-    seen: list[str] = []
-
-    def listen(_c: object, _cur: object, statement: str, *_: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM tenants" in statement:
-            seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listen)
+    return statements_sent(engine, lambda s: s.lstrip().upper().startswith("SELECT") and "FROM tenants" in s)
 
 
 def rename(engine: sa.Engine, tenant: Tenant, name: str) -> None:

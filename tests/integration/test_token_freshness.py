@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from dps.bootstrap.container import Container
 from dps.domain.shared.principal import License, Principal
 from dps.domain.tenancy.tenants import Tenant
 from dps.entrypoints.http.app import create_app
-from tests.integration.conftest import _wipe, make_container
+from tests.integration.conftest import _wipe, make_container, statements_sent
 
 
 @pytest.fixture
@@ -31,21 +30,6 @@ def engine(_pg_engine: sa.Engine) -> Iterator[sa.Engine]:
     _wipe(_pg_engine)
     yield _pg_engine
     _wipe(_pg_engine)
-
-
-@contextmanager
-def sent(engine: sa.Engine) -> Iterator[list[str]]:
-    """Every statement sent to the database while the block runs."""
-    seen: list[str] = []
-
-    def listen(_c: object, _cur: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listen)
 
 
 def eventually(condition: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
@@ -93,7 +77,7 @@ def test_a_token_checked_once_is_trusted_without_the_database(container: Contain
     listening(container, tenant)
     assert resolve.cached(bearer) is None  # never checked yet
     principal = trusted(container, bearer)
-    with sent(engine) as statements:
+    with statements_sent(engine) as statements:
         assert resolve.cached(bearer) == principal
     assert statements == []
     tampered = bearer[:-3] + ("xyz" if not bearer.endswith("xyz") else "abc")
@@ -149,7 +133,7 @@ def test_a_lost_listening_connection_trusts_nothing(container: Container, engine
     with engine.begin() as conn:
         conn.exec_driver_sql("SELECT pg_terminate_backend(%(p)s)", {"p": pid})
     eventually(lambda: resolve.cached(bearer) is None, "a cut connection forgets every check")
-    with sent(engine) as statements:
+    with statements_sent(engine) as statements:
         resolve(bearer)
     assert statements, "checked against the database again"
     eventually(lambda: watch.backend_pid not in (None, pid) and watch.stamp(tenant.id) is not None,
@@ -164,7 +148,7 @@ def test_an_api_request_with_a_trusted_token_sends_only_its_own_query(container:
     headers = {"Authorization": f"Bearer {bearer}"}
     with TestClient(create_app(container)) as client:
         assert client.get("/api/v1/opportunities", headers=headers).status_code == 200
-        with sent(engine) as statements:
+        with statements_sent(engine) as statements:
             response: Any = client.get("/api/v1/opportunities", headers=headers)
         assert response.status_code == 200, response.text
         assert len(statements) == 1 and "FROM opportunities" in statements[0], statements  # noqa: PT018
