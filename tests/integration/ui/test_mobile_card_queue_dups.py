@@ -14,16 +14,13 @@ from dps.entrypoints.http.card_reading import wait_for_readers
 from tests.fakes.card_ocr import FakeOcr
 from tests.integration.http.conftest import PASSWORD, World, csrf_token, log_in
 from tests.integration.ui.test_card_import_pages import _image, ocr
+from tests.integration.ui.test_card_import_queue_pages import FLAG, SATO, YAMADA, YAMADA_AGAIN
 
 app_container = http_fixtures.app_container
 client = http_fixtures.client
 world = http_fixtures.world
 __all__ = ["ocr"]
 
-YAMADA = ("株式会社テスト商事", "営業部 課長", "山田 太郎", "yamada@test.co.jp")
-SATO = ("株式会社サンプル", "開発部 主任", "佐藤 花子", "sato@sample.co.jp")
-YAMADA_AGAIN = ("(株)テスト商事", "営業部 部長", "山田 太郎")
-FLAG = "この一覧の他の名刺と重複の可能性"
 HINT = "一緒に取り込むと同じパーソンになります"
 
 
