@@ -58,13 +58,15 @@ def test_a_name_made_only_of_a_form_keeps_it(form: str) -> None:
 @pytest.mark.parametrize(("name", "key"), [
     ("株式会社日立製作所", "日立製作所"),
     ("日立製作所株式会社", "日立製作所"),
-    ("ｶﾌﾞｼｷｶﾞｲｼｬ ﾋﾀﾁ", "ひたち"),
+    ("ｶﾌﾞｼｷｶﾞｲｼｬ ﾋﾀﾁ", "ヒタチ"),
     ("Hitachi, Ltd.", "hitachi"),
     ("ACME Co., Ltd.", "acme"),
     ("Acme Inc.", "acme"),
     ("ＢＭ　ＳＱＵＡＲＥ株式会社", "bmsquare"),
     ("一般社団法人 日本ＡＢＣ協会", "日本abc協会"),
-    ("㈱サンプル", "さんぷる"),
+    ("㈱サンプル", "サンプル"),
+    ("かぶしきがいしゃ ひたち", "ヒタチ"),
+    ("株式会社みずほ銀行", "ミズホ銀行"),
     ("Zinc", "zinc"),  # "inc" only as a word of its own
     ("山田商事株式会社東京支店", "山田商事株式会社東京支店"),  # a form in the middle stays
 ])

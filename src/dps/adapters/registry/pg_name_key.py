@@ -2,7 +2,7 @@
 path (ADR 0018).
 
 The SQL is generated from the constants of `dps.domain.registry.names` (the corporate forms, the English
-forms, the edge noise) and from the behaviour of `normalize_for_search` (the katakana table, Python's
+forms, the edge noise) and from the behaviour of `fold_name` (the kana table, Python's
 whitespace), so the two implementations cannot drift apart; `tests/integration/registry/test_sql_name_key.py`
 checks them against each other. Most names take the inline expression (`key_levels`); the rare ones the
 inline expression cannot decide (a name made only of corporate forms) take `pg_temp.registry_name_key`, a
@@ -15,8 +15,7 @@ import re
 import sys
 import unicodedata
 
-from dps.domain.registry.names import EDGE_NOISE, ENGLISH_BOUNDARY, ENGLISH_SUFFIXES, JAPANESE_FORMS
-from dps.domain.shared.text import normalize_for_search
+from dps.domain.registry.names import EDGE_NOISE, ENGLISH_BOUNDARY, ENGLISH_SUFFIXES, JAPANESE_FORMS, fold_name
 
 # -- the pieces of the search key, derived from the Python implementation ---------------------------------
 
@@ -26,12 +25,12 @@ def _python_whitespace() -> str:
 
 
 def _kana_table() -> tuple[str, str]:
-    """(from, to) for `translate()`: the characters `normalize_for_search` maps to another single
-    character after NFKC and lower case, found by asking it (the katakana → hiragana table)."""
+    """(from, to) for `translate()`: the characters `fold_name` maps to another single character after
+    NFKC and lower case, found by asking it (the hiragana → katakana table)."""
     src, dst = [], []
     for c in map(chr, range(0x3000, 0x3100)):
         if unicodedata.normalize("NFKC", c) == c and c.lower() == c:
-            folded = normalize_for_search(c)
+            folded = fold_name(c)
             if len(folded) == 1 and folded != c:
                 src.append(c)
                 dst.append(folded)
@@ -40,6 +39,9 @@ def _kana_table() -> tuple[str, str]:
 
 WHITESPACE = _python_whitespace()
 KANA_FROM, KANA_TO = _kana_table()
+assert [ord(c) for c in KANA_FROM] == list(range(ord(KANA_FROM[0]), ord(KANA_FROM[-1]) + 1)), "one range"
+_KANA = f"[{KANA_FROM[0]}-{KANA_FROM[-1]}]"
+"""A regular expression matching the characters `translate()` folds (a name without any skips it)."""
 
 
 def _bracket(chars: str) -> str:
@@ -82,7 +84,7 @@ def _back_len(x: str) -> str:
 
 
 def _fold(expr: str) -> str:
-    """`normalize_for_search` of a text expression (it is evaluated once)."""
+    """`fold_name` of a text expression (it is evaluated once)."""
     return (f"btrim(regexp_replace(translate(lower(normalize({expr}, NFKC)), {literal(KANA_FROM)}, "
             f"{literal(KANA_TO)}), {literal(_WS + '+')}, ' ', 'g'), ' ')")
 
@@ -174,14 +176,14 @@ def key_levels(inner: str, name: str = "c6") -> str:
     """`inner` (a SELECT with the text column `name`) plus the column `name_key`, the search key.
 
     Python's `_once` inline, as string operations (a regular expression over the form list is several
-    times slower in PostgreSQL): fold (NFKC, lower case, katakana to hiragana, whitespace runs to one
+    times slower in PostgreSQL): fold (NFKC, lower case, hiragana to katakana, whitespace runs to one
     space); strip the edge noise (unless nothing else is left); the loop of `_strip_forms`, unrolled;
     spaces removed. Names the unrolled loop cannot finish take the exact function,
     `pg_temp.registry_name_key`: a name made only of forms, two forms in front or two behind, or a
     name with a space left inside (Python's second pass may find a form the space had broken)."""
     ws = literal(_WS)
     sql = _level(inner, f"CASE WHEN {name} IS NFKC NORMALIZED THEN {name} ELSE normalize({name}, NFKC) END", "k1")
-    sql = _level(sql, f"lower(CASE WHEN k1 ~ '[ァ-ヶ]' THEN translate(k1, {literal(KANA_FROM)}, "
+    sql = _level(sql, f"lower(CASE WHEN k1 ~ '{_KANA}' THEN translate(k1, {literal(KANA_FROM)}, "
                       f"{literal(KANA_TO)}) ELSE k1 END)", "k2")
     sql = _level(sql, f"CASE WHEN k2 ~ {ws} THEN btrim(regexp_replace(k2, {literal(_WS + '+')}, ' ', 'g'), ' ') "
                       "ELSE k2 END", "k3")

@@ -1,5 +1,9 @@
 """Search key of a corporation's name: what users type (full/half width, katakana or hiragana, with or
-without 株式会社 or "Co., Ltd.") folds to the same key as the name the registry publishes."""
+without 株式会社 or "Co., Ltd.") folds to the same key as the name the registry publishes.
+
+Unlike the CRM's own search (`normalize_for_search`, kana folded to hiragana) the key folds kana to
+katakana: corporate names are written in katakana far more often than in hiragana, so the PostgreSQL
+loader's `translate()` (per character, linear in its table) runs on few names (ADR 0018)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dps.domain.shared.text import normalize_for_search
 # The constants below are public so that the PostgreSQL loader can build the same key in SQL
 # (`dps.adapters.registry.pg_load`): one list, two implementations that cannot drift apart.
 # Japanese corporate forms (法人格), longest first so 医療法人社団 wins over 医療法人; matched after
-# NFKC + lower + katakana→hiragana, so ㈱ and （株） arrive here as "(株)".
+# NFKC + lower + hiragana→katakana, so ㈱ and （株） arrive here as "(株)", かぶしきがいしゃ as カブシキガイシャ.
 JAPANESE_FORMS: tuple[str, ...] = tuple(sorted((
     "株式会社", "有限会社", "合同会社", "合名会社", "合資会社", "相互会社",
     "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人", "npo法人",
@@ -18,8 +22,8 @@ JAPANESE_FORMS: tuple[str, ...] = tuple(sorted((
     "独立行政法人", "地方独立行政法人", "国立大学法人", "弁護士法人", "税理士法人", "監査法人",
     "司法書士法人", "行政書士法人", "社会保険労務士法人", "特許業務法人", "有限責任事業組合",
     "有限責任監査法人", "事業協同組合", "協同組合",
-    "かぶしきがいしゃ", "かぶしきかいしゃ", "ゆうげんがいしゃ", "ゆうげんかいしゃ", "ごうどうがいしゃ",
-    "ごうどうかいしゃ", "ごうめいがいしゃ", "ごうしがいしゃ",
+    "カブシキガイシャ", "カブシキカイシャ", "ユウゲンガイシャ", "ユウゲンカイシャ", "ゴウドウガイシャ",
+    "ゴウドウカイシャ", "ゴウメイガイシャ", "ゴウシガイシャ",
     "(株)", "(有)", "(同)", "(名)", "(資)", "(合)", "(一社)", "(一財)", "(公社)", "(公財)", "(特非)",
     "(医)", "(福)", "(学)", "(宗)", "(独)",
 ), key=len, reverse=True))
@@ -38,6 +42,13 @@ EDGE_NOISE = " ,.・、"
 """Stripped from both ends of the folded name and after each corporate form removed."""
 _EDGE_NOISE = EDGE_NOISE
 _SPACES = re.compile(r"\s+")
+_HIRAGANA_TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
+"""The inverse of `normalize_for_search`'s katakana fold (ァ..ヶ ↔ ぁ..ゖ)."""
+
+
+def fold_name(name: str) -> str:
+    """`normalize_for_search` with kana folded to katakana: the characters the key is made of."""
+    return normalize_for_search(name).translate(_HIRAGANA_TO_KATAKANA)
 
 
 _FORM_SET = frozenset(_JAPANESE_FORMS)
@@ -63,12 +74,12 @@ def _strip_forms(text: str) -> str:
 
 
 def _once(name: str) -> str:
-    folded = normalize_for_search(name)
+    folded = fold_name(name)
     return _SPACES.sub("", _strip_forms(folded.strip(_EDGE_NOISE) or folded))
 
 
 def corporate_name_key(name: str) -> str:
-    """The normalised search key of a corporation's name: NFKC, lower case, katakana→hiragana,
+    """The normalised search key of a corporation's name: NFKC, lower case, hiragana→katakana,
     corporate-form words (株式会社, (株), 合同会社, 一般社団法人, Co., Ltd., Inc., ...) removed in front or
     behind, spaces removed. A name that is only a corporate form keeps it (the key is never empty for a
     name with visible characters). Idempotent: the key of a key is the key."""
