@@ -175,3 +175,38 @@ def test_a_registry_with_rows_is_not_swapped(pg_engine: sa.Engine, tmp_path: Pat
     assert registry.last_timings == {}
     assert summary.inserted == 200
     assert len(table(pg_engine)) == 201
+
+
+def test_history_lines_are_checked_and_skipped(pg_engine: sa.Engine, tmp_path: Path) -> None:
+    records = rows(300)
+    history = [line(1000 + i, records[i * 30].split(",")[1], f"旧名称{i}", latest="0") for i in range(10)]
+    path = write(tmp_path / "history.csv", [*records[:150], *history, *records[150:]])
+    registry = parallel(pg_engine)
+    summary = registry.load([path])
+    assert "normalise" in registry.last_timings
+    assert (summary.rows, summary.inserted, summary.skipped) == (310, 300, 10)
+    loaded = table(pg_engine)
+    empty(pg_engine)
+    single(pg_engine).load([path])
+    assert table(pg_engine) == loaded
+
+    empty(pg_engine)
+    history[3] = history[3].replace(",2024-04-05,", ",2024-4-5,", 1)  # a history line is checked too
+    bad = write(tmp_path / "bad_history.csv", [*records[:150], *history, *records[150:]])
+    with pytest.raises(Invalid) as e:
+        parallel(pg_engine).load([bad])
+    assert f"{bad}:155:" in e.value.errors["file"]
+    assert table(pg_engine) == []
+    assert leftovers(pg_engine) == []
+
+
+def test_of_two_bad_lines_in_two_parts_the_first_is_named(pg_engine: sa.Engine, tmp_path: Path) -> None:
+    good = rows(300)
+    for i in (40, 250):
+        good[i] = good[i].replace(",2024-04-05,", ",2024-04,", 1)
+    path = write(tmp_path / "bad.csv", good)
+    assert len(split([layout(path)], 2, min_part=4096)) == 2
+    with pytest.raises(Invalid) as e:
+        parallel(pg_engine).load([path])
+    assert f"{path}:42:" in e.value.errors["file"]
+    assert leftovers(pg_engine) == []

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+import attrs
 import psycopg
 import sqlalchemy as sa
 
@@ -42,7 +43,7 @@ from dps.adapters.registry.pg_files import (
     layout,
 )
 from dps.adapters.registry.pg_load import COLUMNS, DUPLICATE_STATES, USED, StagedColumns, sqlstate
-from dps.adapters.registry.pg_name_key import function_ddl, key_levels
+from dps.adapters.registry.pg_name_key import function_ddl, key_levels, literal
 from dps.application.registry.loading import Progress
 
 LOAD_TABLE = "registry_corporations_load"
@@ -61,6 +62,33 @@ _MAY_SWAP = ("SELECT pg_has_role(current_user, c.relowner, 'USAGE') "
              "AND has_schema_privilege(current_user, c.relnamespace, 'CREATE') "
              "FROM pg_class c WHERE c.oid = 'registry_corporations'::regclass")
 """Replacing the table takes its owner (or a member of the owning role) and CREATE in its schema."""
+
+
+_REJECT_DDL = """CREATE OR REPLACE FUNCTION pg_temp.registry_reject(why text, stage text, row_id tid) RETURNS boolean
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'registry line rejected' USING DETAIL = why || ' ' || stage || ' ' || row_id::text;
+END $fn$"""
+"""Ends the load statement at a staged line the checks reject or that deletes a corporation; the
+detail says which (`Rejected.of`)."""
+
+
+@attrs.frozen
+class Rejected:
+    """The staged line that ended a load statement: its staging table and ctid; a deletion or invalid."""
+
+    deletion: bool
+    stage: str
+    row_id: str
+
+    @classmethod
+    def of(cls, error: sa.exc.DBAPIError) -> Rejected | None:
+        """The line named by `registry_reject`'s error, or None for any other error."""
+        diag = getattr(error.orig, "diag", None)
+        if sqlstate(error) != "P0001" or getattr(diag, "message_primary", None) != "registry line rejected":
+            return None
+        why, stage, row_id = str(getattr(diag, "message_detail", "")).split(" ", 2)
+        return cls(deletion=why == "deletion", stage=stage, row_id=row_id)
 
 
 class NotForParallel(Exception):
@@ -181,18 +209,18 @@ class ParallelFirstLoad:
         with self._step("copy"):
             self.copied = True
             counts = self._each(jobs, self._copy)
-        with self._step("check"):
-            checks = self._each(jobs, lambda job: self._check(cols, job[1]))
-        for part, stage, (_, _, bad) in zip(parts, self.stages, checks, strict=True):
-            if bad is not None:
-                raise self._invalid_row(part, stage, bad)
-        if any(deletions for _, deletions, _ in checks):
-            raise NotForParallel("the files delete corporations")
-        history = sum(h for h, _, _ in checks)
         self._autocommit([f"CREATE TABLE {LOAD_TABLE} (LIKE registry_corporations INCLUDING DEFAULTS)"])
-        with self._step("normalise"):
+        with self._step("normalise"):  # and check: one pass over the staged rows
             groups = self._groups(self.stages, [p.size for p in parts])
-            inserted = sum(self._each(groups, lambda stages: self._insert(cols, stages)))
+            results = self._each(groups, lambda stages: self._insert(cols, stages))
+        rejected = [r for r in results if isinstance(r, Rejected)]
+        if rejected:
+            first = min(rejected, key=lambda r: self.stages.index(r.stage))
+            if first.deletion:
+                raise NotForParallel("the files delete corporations")
+            raise self._invalid_row(parts[self.stages.index(first.stage)], first.stage, first.row_id)
+        inserted = sum(r for r in results if isinstance(r, int))
+        history = sum(counts) - inserted  # every staged row is either the latest or a history row
         with self._step("analyze"):
             self._autocommit([f"ANALYZE {LOAD_TABLE}"])
         with self._step("indexes"):
@@ -218,23 +246,31 @@ class ParallelFirstLoad:
             driver.commit()  # the COPY ran on the driver's connection: SQLAlchemy saw no transaction
             return n
 
-    def _check(self, cols: StagedColumns, stage: str) -> tuple[int, int, str | None]:
-        with self.engine.connect() as conn:
-            history, deletions, bad = conn.exec_driver_sql(cols.scan(stage)).one()
-            return int(history), int(deletions), None if bad is None else str(bad)
-
-    def _insert(self, cols: StagedColumns, stages: list[str]) -> int:
-        staged = " UNION ALL ".join(f"SELECT {USED} FROM {s} WHERE {cols.latest()}" for s in stages)  # noqa: S608
+    def _insert(self, cols: StagedColumns, stages: list[str]) -> int | Rejected:
+        """Checks every staged line as the Python reader does and inserts the latest rows, normalised, into
+        the load table; a line the checks reject, or a deletion, ends the statement (`Rejected`). The
+        stages are read in file order, each from its first block, so the line reported is the first."""
+        staged = " UNION ALL ".join(
+            f"SELECT {USED} FROM (SELECT *, CASE WHEN NOT ({cols.valid()}) "  # noqa: S608
+            f"THEN pg_temp.registry_reject('invalid', {literal(s)}, row_id) "
+            f"WHEN c2 = '99' AND {cols.latest()} THEN pg_temp.registry_reject('deletion', {literal(s)}, row_id) "
+            f"ELSE {cols.latest()} END AS keep FROM ({cols.checked(s)}) v OFFSET 0) w WHERE keep"
+            for s in sorted(stages, key=self.stages.index))
         rows = f"SELECT {cols.row()} FROM ({key_levels(f'SELECT * FROM ({staged}) l')}) s"  # noqa: S608
         with self.engine.begin() as conn:
             conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
-            for ddl in function_ddl():
+            conn.exec_driver_sql("SET LOCAL synchronize_seqscans = off")
+            for ddl in [*function_ddl(), _REJECT_DDL]:
                 conn.exec_driver_sql(ddl)
             try:
                 return int(conn.exec_driver_sql(
                     f"INSERT INTO {LOAD_TABLE} ({', '.join(COLUMNS)}) {rows}").rowcount)
             except sa.exc.DataError as e:  # a date such as 2024-02-30: the Python reader names the line
                 raise SqlLoadRefused(str(e.orig).splitlines()[0]) from e
+            except sa.exc.DBAPIError as e:
+                if (rejected := Rejected.of(e)) is None:
+                    raise
+                return rejected
 
     def _build(self, statements: list[str]) -> None:
         with self.engine.connect() as conn:
