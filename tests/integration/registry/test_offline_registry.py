@@ -107,6 +107,21 @@ def test_numbers_are_found_in_one_call(engine: sa.Engine, bulk: Path) -> None:
     assert [r.corporate_number for r in registry.by_numbers([HIDDEN])] == [HIDDEN]
 
 
+def test_display_fields_are_stored_as_published_and_normalised_on_read(engine: sa.Engine, bulk: Path) -> None:
+    registry = OfflineRegistry(engine)
+    registry.load([bulk])
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(registry_corporations.c.street)
+                              .where(registry_corporations.c.corporate_number == SAMPLE)).scalar_one()
+    assert stored == "丸の内１丁目"  # as the NTA publishes it
+    (sample,) = registry.by_numbers([SAMPLE])
+    assert sample.street == "丸の内1丁目"
+    # the Python reader's path stores the same: reloading through it changes nothing
+    again = registry.load([bulk], skip_bad=True)
+    assert (again.inserted, again.updated) == (0, 0)
+    assert registry.by_numbers([SAMPLE]) == [sample]
+
+
 @pytest.mark.parametrize("query", [
     "サンプル商事", "株式会社サンプル商事", "サンプル商事 株式会社", "(株)サンプル商事", "㈱サンプル商事",
     "さんぷる商事", "ｻﾝﾌﾟﾙ商事", "ｶﾌﾞｼｷｶﾞｲｼｬ ｻﾝﾌﾟﾙ商事", "　サンプル商事　",

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 
 from dps.adapters.db.tables.registry import registry_corporations as t
-from dps.adapters.registry.nta_csv import NtaCsvError, NtaCsvReader, NtaRow
+from dps.adapters.registry.nta_csv import PUBLISHED_FIELDS, NtaCsvError, NtaCsvReader, NtaRow, display_text
 from dps.adapters.registry.pg_files import SqlLoadRefused
 from dps.adapters.registry.pg_load import PgCopyLoad
 from dps.adapters.registry.pg_parallel_load import (
@@ -46,17 +46,22 @@ _STAGING = "registry_staging"
 
 
 def row_values(row: NtaRow) -> tuple[Any, ...]:
-    """The table's columns, in `COLUMNS` order, for one parsed line."""
+    """The table's columns, in `COLUMNS` order, for one parsed line (`PUBLISHED_FIELDS` as published)."""
     r = row.record
+    furigana, prefecture, city, street, address_outside, en_name = row.published
     return (
-        r.corporate_number, r.name, row.name_key, r.furigana, r.kind, r.prefecture, r.city, r.street,
-        r.postal_code, r.address_outside, r.en_name, r.en_address, r.close_date, r.close_cause,
+        r.corporate_number, r.name, row.name_key, furigana, r.kind, prefecture, city, street,
+        r.postal_code, address_outside, en_name, r.en_address, r.close_date, r.close_cause,
         r.successor_number, r.change_date, r.update_date, r.assignment_date, row.hihyoji,
     )
 
 
 def _record(m: sa.RowMapping) -> CorporateRecord:
-    return CorporateRecord(source=RegistrySource.OFFLINE, **{f: m[f] for f in _RECORD_FIELDS})
+    """A stored row as the registry's record: the fields kept as published are normalised here."""
+    values = {f: m[f] for f in _RECORD_FIELDS}
+    for f in PUBLISHED_FIELDS:
+        values[f] = display_text(values[f])
+    return CorporateRecord(source=RegistrySource.OFFLINE, **values)
 
 
 def _like_escape(text: str) -> str:

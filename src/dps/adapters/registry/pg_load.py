@@ -93,10 +93,10 @@ class StagedColumns:
         text = self.text
         en_address = (f"coalesce(nullif(concat_ws(', ', CASE WHEN {self(26)} <> '' THEN {text(26)} END, "
                       f"CASE WHEN {self(25)} <> '' THEN {text(25)} END), ''), {text(27)})")
-        values = {
-            "corporate_number": "c1", "name": "c6", "name_search": "name_key", "furigana": text(28),
-            "kind": "c8", "prefecture": text(9), "city": text(10), "street": text(11), "postal_code": "c15",
-            "address_outside": text(16), "en_name": text(24), "en_address": en_address,
+        values = {  # the PUBLISHED_FIELDS as the file has them: the registry normalises them on read
+            "corporate_number": "c1", "name": "c6", "name_search": "name_key", "furigana": self(28),
+            "kind": "c8", "prefecture": "c9", "city": "c10", "street": "c11", "postal_code": "c15",
+            "address_outside": "c16", "en_name": self(24), "en_address": en_address,
             "close_date": "nullif(c18, '')::date", "close_cause": "c19", "successor_number": "c20",
             "change_date": "nullif(c5, '')::date", "update_date": "nullif(c4, '')::date",
             "assignment_date": "nullif(c22, '')::date", "hihyoji": f"{self(29)} = '1'",
