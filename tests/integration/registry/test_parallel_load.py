@@ -6,6 +6,7 @@ duplicate numbers and a registry that already has rows, and nothing left behind.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -209,4 +210,19 @@ def test_of_two_bad_lines_in_two_parts_the_first_is_named(pg_engine: sa.Engine, 
     with pytest.raises(Invalid) as e:
         parallel(pg_engine).load([path])
     assert f"{path}:42:" in e.value.errors["file"]
+    assert leftovers(pg_engine) == []
+
+
+@pytest.mark.parametrize("date_text", ["2024-02-30", "2024-4-5", "2024/04/05"])
+@pytest.mark.parametrize("load", [parallel, single])
+def test_a_date_the_reader_rejects_is_named_even_in_a_history_line(
+        pg_engine: sa.Engine, tmp_path: Path, date_text: str, load: Callable[[sa.Engine], OfflineRegistry]) -> None:
+    records = rows(300)
+    history = line(999, records[10].split(",")[1], "旧名称", latest="0", update=date_text)
+    path = write(tmp_path / "dates.csv", [*records[:200], history, *records[200:]])
+    with pytest.raises(Invalid) as e:
+        load(pg_engine).load([path])
+    assert f"{path}:202:" in e.value.errors["file"]
+    assert "YYYY-MM-DD" in e.value.errors["file"]
+    assert table(pg_engine) == []
     assert leftovers(pg_engine) == []

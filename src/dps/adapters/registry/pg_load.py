@@ -118,10 +118,14 @@ def _check_digit(col: str, base: str) -> str:
 
 
 def _date_shape(col: str) -> str:
-    """YYYY-MM-DD by its shape; the cast to date when the row is moved checks the values (a bad one
-    fails the statement, and the Python reader then names the line)."""
-    return (f"({col} = '' OR (octet_length({col}) = 10 AND substr({col}, 5, 1) = '-' "
-            f"AND substr({col}, 8, 1) = '-' AND ltrim({col}, '0123456789-') = ''))")
+    """Empty or a valid date written YYYY-MM-DD: the text is the date's own ISO output (needs
+    `DATESTYLE`; a cast is cheaper than checking the shape character by character). An impossible date
+    such as 2024-02-30 fails the statement, and the Python reader then names the line."""
+    return f"({col} = '' OR {col}::date::text = {col})"
+
+
+DATESTYLE = "SET LOCAL DateStyle = 'ISO, YMD'"
+"""What `_date_shape` needs: dates printed as YYYY-MM-DD, whatever the server's or role's setting."""
 
 
 USED = ", ".join(f"c{i}" for i in (1, 2, 4, 5, 6, 8, 9, 10, 11, 15, 16, 18, 19, 20, 22, *range(24, 30)))
@@ -183,12 +187,13 @@ class PgCopyLoad:
             return 0, 0, 0
         for ddl in function_ddl():
             conn.exec_driver_sql(ddl)
-        # One scan checks every line as the Python reader does and counts history rows and deletions.
-        history, deletions, bad = conn.exec_driver_sql(cols.scan()).one()
-        self.history = int(history)
-        if bad is not None:
-            raise self._invalid_row(layouts, counts, str(bad))
+        conn.exec_driver_sql(DATESTYLE)
         try:
+            # One scan checks every line as the Python reader does and counts history rows and deletions.
+            history, deletions, bad = conn.exec_driver_sql(cols.scan()).one()
+            self.history = int(history)
+            if bad is not None:
+                raise self._invalid_row(layouts, counts, str(bad))
             if not deletions:
                 try:
                     with conn.begin_nested():

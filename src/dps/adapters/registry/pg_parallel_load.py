@@ -42,7 +42,7 @@ from dps.adapters.registry.pg_files import (
     diagnose,
     layout,
 )
-from dps.adapters.registry.pg_load import COLUMNS, DUPLICATE_STATES, USED, StagedColumns, sqlstate
+from dps.adapters.registry.pg_load import COLUMNS, DATESTYLE, DUPLICATE_STATES, USED, StagedColumns, sqlstate
 from dps.adapters.registry.pg_name_key import function_ddl, key_levels, literal
 from dps.application.registry.loading import Progress
 
@@ -260,6 +260,7 @@ class ParallelFirstLoad:
         with self.engine.begin() as conn:
             conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
             conn.exec_driver_sql("SET LOCAL synchronize_seqscans = off")
+            conn.exec_driver_sql(DATESTYLE)
             for ddl in [*function_ddl(), _REJECT_DDL]:
                 conn.exec_driver_sql(ddl)
             try:
