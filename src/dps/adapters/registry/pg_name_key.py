@@ -62,25 +62,31 @@ _EN = "(?:" + ENGLISH_SUFFIXES.replace(r"\s", _WS) + ")"
 ENGLISH_AT_END = f"{ENGLISH_BOUNDARY}{_EN}$"
 
 
-def _forms_of(length: int) -> str:
-    return "ARRAY[" + ", ".join(literal(f) for f in JAPANESE_FORMS if len(f) == length) + "]"
-
-
-_LENGTHS = sorted({len(f) for f in JAPANESE_FORMS}, reverse=True)
-_FIRST = "ARRAY[" + ", ".join(literal(c) for c in sorted({f[0] for f in JAPANESE_FORMS})) + "]"
-_LAST = "ARRAY[" + ", ".join(literal(c) for c in sorted({f[-1] for f in JAPANESE_FORMS})) + "]"
+def _by_edge(edge: int) -> dict[str, list[str]]:
+    """The forms grouped by their first (`edge` 0) or last (-1) character, longest first in a group."""
+    groups: dict[str, list[str]] = {}
+    for form in sorted(JAPANESE_FORMS, key=len, reverse=True):
+        groups.setdefault(form[edge], []).append(form)
+    return groups
 
 
 def _front_len(x: str) -> str:
-    """Length of the longest corporate form `x` starts with, else 0 (Python: `startswith`, longest)."""
-    arms = " ".join(f"WHEN left({x}, {n}) = ANY({_forms_of(n)}) THEN {n}" for n in _LENGTHS)
-    return f"CASE WHEN left({x}, 1) = ANY({_FIRST}) THEN CASE {arms} ELSE 0 END ELSE 0 END"
+    """Length of the longest corporate form `x` starts with, else 0 (Python: `startswith`, longest).
+    One comparison picks the forms with `x`'s first character; `starts_with` compares bytes."""
+    arms = " ".join(
+        f"WHEN {literal(first)} THEN CASE "
+        + " ".join(f"WHEN starts_with({x}, {literal(f)}) THEN {len(f)}" for f in forms) + " ELSE 0 END"
+        for first, forms in sorted(_by_edge(0).items()))
+    return f"CASE left({x}, 1) {arms} ELSE 0 END"
 
 
 def _back_len(x: str) -> str:
-    """Length of the longest corporate form `x` ends with, else 0."""
-    arms = " ".join(f"WHEN right({x}, {n}) = ANY({_forms_of(n)}) THEN {n}" for n in _LENGTHS)
-    return f"CASE WHEN right({x}, 1) = ANY({_LAST}) THEN CASE {arms} ELSE 0 END ELSE 0 END"
+    """Length of the longest corporate form `x` ends with, else 0 (grouped by the last character)."""
+    arms = " ".join(
+        f"WHEN {literal(last)} THEN CASE "
+        + " ".join(f"WHEN right({x}, {len(f)}) = {literal(f)} THEN {len(f)}" for f in forms) + " ELSE 0 END"
+        for last, forms in sorted(_by_edge(-1).items()))
+    return f"CASE right({x}, 1) {arms} ELSE 0 END"
 
 
 def _fold(expr: str) -> str:
@@ -149,27 +155,27 @@ def _front_step(sql: str, x: str, out: str) -> str:
                        f"ELSE nullif(btrim(substr({x}, {out}_n + 1), {literal(EDGE_NOISE)}), '') END", out)
 
 
-def _back_step(sql: str, x: str, out: str) -> str:
-    """One turn at the end (once no form is in front): the longest Japanese form, else an English form
-    when the text ends in ASCII; NULL when nothing would be left."""
-    noise = literal(EDGE_NOISE)
-    sql = _level(sql, _back_len(x), f"{out}_n")
-    return _level(sql, f"CASE WHEN {out}_n > 0 THEN nullif(btrim(left({x}, -{out}_n), {noise}), '') "
-                       f"WHEN ascii(right({x}, 1)) < 128 THEN "
-                       f"nullif(btrim(regexp_replace({x}, {literal(ENGLISH_AT_END)}, ''), {noise}), '') "
-                       f"ELSE {x} END", out)
-
-
 def _pass(sql: str, start: str, out: str) -> str:
-    """`_strip_forms` unrolled: one turn at the front, one at the end, each its own level so that no
-    expression is computed twice; a name that needs another turn (or would be left empty) gets NULL,
-    for the exact function."""
+    """`_strip_forms` unrolled: one turn at the front, one at the end, each level computing what the
+    next needs once; `out` is NULL for a name that needs another turn (a second form in front or
+    behind) or would be left empty: the exact function decides those."""
+    noise = literal(EDGE_NOISE)
     sql = _level(sql, start, f"{out}_s")
     sql = _front_step(sql, f"{out}_s", f"{out}_f")
-    sql = _level(sql, _front_len(f"{out}_f"), f"{out}_fn")
-    sql = _back_step(sql, f"CASE WHEN {out}_fn = 0 THEN {out}_f END", f"{out}_b1")
-    sql = _back_step(sql, f"{out}_b1", f"{out}_b2")
-    return _level(sql, f"CASE WHEN {out}_b2 = {out}_b1 THEN {out}_b1 END", out)
+    f = f"{out}_f"
+    # is there a second form in front (another turn: exact path), and how long is the form behind?
+    sql = _level(sql, f"{_front_len(f)} AS {out}_fn, {_back_len(f)}", f"{out}_bn")
+    # one turn at the end (once no form is in front): the longest Japanese form, else an English
+    # form when the text ends in ASCII
+    sql = _level(sql, f"CASE WHEN {out}_fn <> 0 THEN NULL "
+                      f"WHEN {out}_bn > 0 THEN nullif(btrim(left({f}, -{out}_bn), {noise}), '') "
+                      f"WHEN ascii(right({f}, 1)) < 128 THEN "
+                      f"nullif(btrim(regexp_replace({f}, {literal(ENGLISH_AT_END)}, ''), {noise}), '') "
+                      f"ELSE {f} END", f"{out}_b")
+    # done unless another turn at the end would change it
+    b = f"{out}_b"
+    return _level(sql, f"CASE WHEN {_back_len(b)} = 0 AND (ascii(right({b}, 1)) >= 128 "
+                       f"OR {b} !~ {literal(ENGLISH_AT_END)}) THEN {b} END", out)
 
 
 def key_levels(inner: str, name: str = "c6") -> str:
