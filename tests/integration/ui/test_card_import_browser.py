@@ -38,6 +38,8 @@ def _card(fake: FakeOcr, tmp_path: Path, seed: int, *lines: str) -> str:
 
 def test_bulk_upload_review_and_import_on_the_pc(ui_world: UiWorld, open_page: Any, fake_ocr: FakeOcr,
                                                  tmp_path: Path) -> None:
+    from playwright.sync_api import expect  # polls without evaluating strings: the pages' CSP forbids eval
+
     files = [_card(fake_ocr, tmp_path, 101, "株式会社ブラウザ商事", "営業部 課長", "北村 陽子",
                    "kitamura@browser.example"),
              _card(fake_ocr, tmp_path, 102, "ブラウザ物流株式会社", "総務部", "南 健", "minami@logi.example")]
@@ -58,7 +60,7 @@ def test_bulk_upload_review_and_import_on_the_pc(ui_world: UiWorld, open_page: A
     assert form is not None
     assert image["x"] + image["width"] <= form["x"], "the image is beside the fields"
     # wait until the image is decoded, not merely in the DOM
-    page.wait_for_function("document.querySelector('.card-image img')?.complete")
+    expect(page.locator(".card-image img")).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('.card-image img').naturalWidth") == 910
     page.fill("#f-title", "部長")
     screenshot(page, "card-import-edit")
@@ -73,7 +75,7 @@ def test_bulk_upload_review_and_import_on_the_pc(ui_world: UiWorld, open_page: A
     with page.expect_navigation():
         page.locator("table.card-import-result a").first.click()
     page.wait_for_selector("section.business-cards img.card-thumb")
-    page.wait_for_function("document.querySelector('section.business-cards img.card-thumb')?.complete")
+    expect(page.locator("section.business-cards img.card-thumb").first).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('section.business-cards img.card-thumb').naturalWidth") == 910
 
 
