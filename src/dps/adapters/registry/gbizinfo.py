@@ -21,6 +21,7 @@ from attrs import frozen
 from dps.adapters.registry.online import OnlineCall, make_client, strip_corporate_form, valid_numbers
 from dps.application.registry.ports import CorporateRecord, RegistrySource, RegistryUnavailable
 from dps.application.shared.errors import Invalid
+from dps.domain.shared.text import to_katakana
 
 _T = TypeVar("_T")
 _LABEL = "gBizINFO"
@@ -28,7 +29,6 @@ MAX_LIMIT = 5000
 """`limit` accepts 0-5000 (§2.4)."""
 _NULLS = (None, "", "Null", "null", "NULL")
 _PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
-_HIRAGANA_TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
 
 
 @frozen
@@ -108,7 +108,7 @@ def to_record(item: Mapping[str, Any]) -> CorporateRecord:
         name = name.removesuffix("(閉鎖)")  # v1 appended （閉鎖） to closed names (NFKC folds the brackets)
     return CorporateRecord(
         corporate_number=number, name=name, source=RegistrySource.GBIZINFO,
-        furigana=_text(item, "kana").translate(_HIRAGANA_TO_KATAKANA), kind=_text(item, "kind"),
+        furigana=to_katakana(_text(item, "kana")), kind=_text(item, "kind"),
         prefecture=prefecture, street=location[len(prefecture):],
         postal_code=_text(item, "postal_code").replace("-", ""),
         en_name=_text(item, "name_en"), close_date=_date(item, "close_date"), close_cause=_text(item, "close_cause"),

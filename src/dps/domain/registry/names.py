@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dps.domain.shared.text import normalize_for_search
+from dps.domain.shared.text import normalize_for_search, to_katakana
 
 # The constants below are public so that the PostgreSQL loader can build the same key in SQL
 # (`dps.adapters.registry.pg_load`): one list, two implementations that cannot drift apart.
@@ -42,13 +42,11 @@ EDGE_NOISE = " ,.・、"
 """Stripped from both ends of the folded name and after each corporate form removed."""
 _EDGE_NOISE = EDGE_NOISE
 _SPACES = re.compile(r"\s+")
-_HIRAGANA_TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
-"""The inverse of `normalize_for_search`'s katakana fold (ァ..ヶ ↔ ぁ..ゖ)."""
 
 
 def fold_name(name: str) -> str:
     """`normalize_for_search` with kana folded to katakana: the characters the key is made of."""
-    return normalize_for_search(name).translate(_HIRAGANA_TO_KATAKANA)
+    return to_katakana(normalize_for_search(name))
 
 
 _FORM_SET = frozenset(_JAPANESE_FORMS)
