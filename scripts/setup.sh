@@ -9,13 +9,6 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-stamp="$VENV/.dps-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing Python packages (pyproject.toml)"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
-  touch "$stamp"
-fi
 # Debian packages: scripts/debian-packages.txt is what DPS itself runs with (tesseract-ocr and its jpn/jpn_vert/
 # eng/osd data for reading business cards, poppler-utils for PDF scans); scripts/debian-test-packages.txt adds
 # what the tests need (chromium, fonts to render card fixtures). Installed when missing, as root; otherwise the
@@ -46,4 +39,18 @@ if command -v dpkg >/dev/null 2>&1; then
   else
     install_debian scripts/debian-packages.txt 0
   fi
+fi
+# Python packages after the Debian ones: tesserocr (the card reader's worker processes) is built against Debian's
+# libtesseract when its headers are there, so the workers run the same engine as the `tesseract` command;
+# elsewhere pip takes the wheel, which brings its own copy of the library.
+stamp="$VENV/.dps-installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages (pyproject.toml)"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  binary=()
+  if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists tesseract lept; then
+    binary=(--no-binary tesserocr)
+  fi
+  "$VENV/bin/python" -m pip install --quiet "${binary[@]}" -e '.[dev]'
+  touch "$stamp"
 fi

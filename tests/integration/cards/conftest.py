@@ -33,3 +33,15 @@ def ocr_tools() -> None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"card OCR tools are required in CI: {reason} (scripts/setup.sh --with-test-tools)")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def tesserocr_library(ocr_tools: None) -> None:
+    """Tesseract's library for the worker processes (tesserocr, built by scripts/setup.sh against Debian's
+    libtesseract); required in CI like the rest."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError as e:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"tesserocr is required in CI: {e} (scripts/setup.sh)")
+        pytest.skip(f"tesserocr missing: {e}")

@@ -28,17 +28,15 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
 import re
-import shutil
 import statistics
-import subprocess
 from collections.abc import Sequence
 
 from attrs import frozen
 from PIL import Image
 
-from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare, to_png
+from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare
+from dps.adapters.ocr.tesseract_calls import TesseractCalls, shared_calls
 from dps.adapters.ocr.text_regions import (
     bottom_lines,
     erase_leading_mark,
@@ -46,7 +44,7 @@ from dps.adapters.ocr.text_regions import (
     stack_columns,
     unread_regions,
 )
-from dps.application.cards.ports import OcrResult, OcrUnavailable
+from dps.application.cards.ports import OcrResult
 from dps.domain.cards import CardFields, CardLine, parse_card
 
 _ASCII = re.compile(r"[\x21-\x7e]")
@@ -87,13 +85,14 @@ class TesseractOcr:
     def __init__(self, *, binary: str = "tesseract", timeout: float = 30.0, language: str = "jpn",
                  latin_language: str = "eng",
                  vertical_language: str = "jpn_vert", threads: int | None = 1,
-                 options: PrepareOptions | None = None, good_enough: int = 7) -> None:
-        self.binary = binary
+                 options: PrepareOptions | None = None, good_enough: int = 7,
+                 calls: TesseractCalls | None = None) -> None:
+        self.calls = calls or shared_calls(binary=binary, threads=threads)
+        """Worker processes with the models loaded (the command line where the library is missing)."""
         self.timeout = timeout
         self.language = language
         self.latin_language = latin_language
         self.vertical_language = vertical_language
-        self.threads = threads
         self.options = options or PrepareOptions()
         self.good_enough = good_enough
         self.name_height = 48
@@ -113,7 +112,7 @@ class TesseractOcr:
                 best = _Read(again.lines, f"{again.how}, turned {rotate}°")
             elif prepared.width >= prepared.height and best.fields.filled() < self.good_enough:
                 # upright but poor: the page layout analysis may have skipped a block; read sparse text
-                sparse = _Read(self._lines(to_png(prepared), self.language, 11), f"{self.language} psm 11")
+                sparse = _Read(self._lines(prepared, self.language, 11), f"{self.language} psm 11")
                 if sparse.score() > best.score():
                     best = sparse
         warnings = () if best.lines else ("文字が見つかりません / no text found on the image",)
@@ -122,7 +121,7 @@ class TesseractOcr:
     def _read_upright(self, img: Image.Image) -> _Read:
         if img.height > img.width * 1.15:
             stacked = stack_columns(img)
-            columns = to_png(stacked if stacked is not None else shrink_big_columns(img))
+            columns = stacked if stacked is not None else shrink_big_columns(img)
             vertical = _Read(self._lines(columns, self.vertical_language, 5, vertical=True),
                              f"{self.vertical_language} psm 5")
             # vertical cards print email and URL horizontally, usually along the bottom
@@ -130,16 +129,15 @@ class TesseractOcr:
             if bottom is None:
                 return vertical
             # mostly email and URL: the Latin model first, the Japanese one when that reads poorly
-            horizontal = _Read(self._lines(to_png(bottom), self.latin_language or self.language, 6),
+            horizontal = _Read(self._lines(bottom, self.latin_language or self.language, 6),
                                f"{self.latin_language or self.language} psm 6 (bottom lines)")
             if self.latin_language and horizontal.confidence < 70:
-                boxed = self._reread_latin(bottom, _boxed_lines(
-                    self._run(to_png(bottom), ["-l", self.language, "--psm", "6", "tsv"]), vertical=False))
+                boxed = self._reread_latin(bottom, _boxed_lines(self._tsv(bottom, self.language, 6), vertical=False))
                 japanese = _Read(tuple(line for line, _ in boxed), f"{self.language} psm 6 (bottom lines)")
                 if japanese.score() > horizontal.score():
                     horizontal = japanese
             return _merge(vertical, horizontal)
-        tsv = self._run(to_png(img), ["-l", self.language, "--psm", "3", "-c", "preserve_interword_spaces=1", "tsv"])
+        tsv = self._tsv(img, self.language, 3, interword=True)
         boxed = _boxed_lines(tsv, vertical=False)
         boxed = self._read_missed(img, boxed)
         boxed = self._reread_company(img, boxed)
@@ -166,8 +164,7 @@ class TesseractOcr:
                                                               max(1, int(crop.height * scale))),
                                                              Image.Resampling.LANCZOS)]
         for candidate in crops:
-            again = _lines_from_tsv(self._run(to_png(candidate), ["-l", self.language, "--psm", "7", "tsv"]),
-                                    vertical=False)
+            again = _lines_from_tsv(self._tsv(candidate, self.language, 7), vertical=False)
             if len(again) == 1 and again[0].confidence > best.confidence:
                 best = CardLine(again[0].text, height=old.height, confidence=again[0].confidence)
         if best is old:
@@ -190,8 +187,7 @@ class TesseractOcr:
             cleaned = erase_leading_mark(crop, int(line.height) or height)
             if cleaned is None:
                 continue
-            again = _lines_from_tsv(self._run(to_png(cleaned), ["-l", self.language, "--psm", "7", "tsv"]),
-                                    vertical=False)
+            again = _lines_from_tsv(self._tsv(cleaned, self.language, 7), vertical=False)
             if len(again) == 1 and again[0].confidence >= line.confidence - 10 \
                     and _COMPANY_HINT.search(again[0].text):
                 out[n] = (CardLine(again[0].text, height=line.height, confidence=again[0].confidence), out[n][1])
@@ -208,7 +204,7 @@ class TesseractOcr:
         strip, slots = _strip(img, regions)
         found: list[tuple[CardLine, Box]] = []
         for line, (_, top, _, bottom) in _boxed_lines(
-                self._run(to_png(strip), ["-l", self.language, "--psm", "6", "tsv"]), vertical=False):
+                self._tsv(strip, self.language, 6), vertical=False):
             middle = (top + bottom) / 2
             visible = re.sub(r"\s", "", line.text)
             if line.confidence < 60 or len(visible) < 2:
@@ -233,7 +229,7 @@ class TesseractOcr:
             return boxed
         strip, stacked = _strip(img, [boxed[n][1] for n in picked])
         slots = [(picked[i], top, bottom) for i, top, bottom in stacked]  # (line index, top, bottom) in the strip
-        tsv = self._run(to_png(strip), ["-l", self.latin_language, "--psm", "6", "tsv"])
+        tsv = self._tsv(strip, self.latin_language, 6)
         out = list(boxed)
         done: set[int] = set()
         for line, (_, top, _, bottom) in _boxed_lines(tsv, vertical=False):
@@ -251,38 +247,18 @@ class TesseractOcr:
         """Degrees (0, 90, 180, 270) the image is turned clockwise from upright, per Tesseract's osd."""
         small = img.copy()
         small.thumbnail((1200, 1200))
-        out = self._run(to_png(small), ["--psm", "0"], check=False)
+        out = self.calls.osd(small, timeout=self.timeout)
         m = re.search(r"Rotate:\s*(\d+)", out)
         conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
         if not m or (conf and float(conf.group(1)) < 1.0):
             return 0
         return int(m.group(1)) % 360
 
-    def _lines(self, png: bytes, language: str, psm: int, *, vertical: bool = False) -> tuple[CardLine, ...]:
-        tsv = self._run(png, ["-l", language, "--psm", str(psm), "-c", "preserve_interword_spaces=1", "tsv"])
-        return tuple(_lines_from_tsv(tsv, vertical=vertical))
+    def _lines(self, img: Image.Image, language: str, psm: int, *, vertical: bool = False) -> tuple[CardLine, ...]:
+        return tuple(_lines_from_tsv(self._tsv(img, language, psm, interword=True), vertical=vertical))
 
-    def _run(self, png: bytes, args: Sequence[str], *, check: bool = True) -> str:
-        binary = shutil.which(self.binary)
-        if binary is None:
-            raise OcrUnavailable(f"tesseract がありません / tesseract not installed ({self.binary}): "
-                                 "run scripts/setup.sh --with-test-tools as root")
-        env = dict(os.environ)
-        if self.threads is not None:
-            env["OMP_THREAD_LIMIT"] = str(self.threads)
-        try:
-            done = subprocess.run(  # noqa: S603 - fixed argv, no shell
-                [binary, "stdin", "stdout", "--dpi", "300", *args], input=png, capture_output=True,
-                timeout=self.timeout, env=env, check=False)
-        except subprocess.TimeoutExpired as e:
-            raise OcrUnavailable(f"OCR がタイムアウトしました / OCR timed out after {self.timeout:g} s") from e
-        err = done.stderr.decode("utf-8", "replace")
-        if check and done.returncode != 0:
-            if "Failed loading language" in err or "Error opening data file" in err:
-                raise OcrUnavailable(f"tesseract の言語データがありません / missing tesseract language data: "
-                                     f"{err.strip().splitlines()[-1] if err.strip() else ''}")
-            raise OcrUnavailable(f"tesseract failed ({done.returncode}): {err.strip()[-300:]}")
-        return done.stdout.decode("utf-8", "replace") + ("" if check else err)
+    def _tsv(self, img: Image.Image, language: str, psm: int, *, interword: bool = False) -> str:
+        return self.calls.tsv(img, language, psm, interword=interword, timeout=self.timeout)
 
 
 def _merge(vertical: _Read, horizontal: _Read) -> _Read:
