@@ -17,7 +17,7 @@ def build_card_import_deps(settings: Settings, sales: SalesDeps, registry: Corpo
     from dps.adapters.ocr.tesseract import TesseractOcr
 
     return CardImportDeps(
-        sales=sales, ocr=TesseractOcr(), images=PillowCardImages(),
+        sales=sales, ocr=TesseractOcr(workers=settings.ocr_workers), images=PillowCardImages(),
         pdf=PdftoppmPages() if pdftoppm_available() else None, registry=registry,
         limits=CardImportLimits(max_file_bytes=settings.max_upload_bytes),
     )

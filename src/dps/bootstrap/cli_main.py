@@ -114,7 +114,8 @@ class ContainerServices:
         return ReportFiles()
 
     def read_business_card(self) -> ReadBusinessCard:
-        return ReadBusinessCard(TesseractOcr(), max_bytes=self._settings.max_upload_bytes)
+        return ReadBusinessCard(TesseractOcr(workers=self._settings.ocr_workers),
+                                max_bytes=self._settings.max_upload_bytes)
 
     def report_template_engine(self) -> ReportTemplateEngine:
         engine: ReportTemplateEngine = self.container.report_template_engine()

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from attrs import frozen
+from attrs import field, frozen
 
 
 @frozen
@@ -40,6 +40,8 @@ class Settings:
     """DPS_MAX_UPLOAD_BYTES: the largest accepted upload."""
     files_dir: Path | None = None
     """DPS_FILES_DIR: where attachment bytes are kept (default <data_dir>/files)."""
+    ocr_workers: int = field(factory=lambda: min(4, os.cpu_count() or 1))
+    """DPS_OCR_WORKERS: Tesseract worker processes per DPS process (models kept loaded); 0 runs the command."""
     clamd_address: str = ""
     """DPS_CLAMD_ADDRESS: ClamAV daemon to scan uploads with, 'host:port' or a unix socket path; empty = no scan."""
     registry_order: tuple[str, ...] = ("offline", "nta", "gbizinfo")
@@ -88,6 +90,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         password_hash_memory_kib=_int(env, "DPS_PASSWORD_HASH_MEMORY_KIB", 65536),
         max_upload_bytes=_int(env, "DPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         files_dir=Path(env["DPS_FILES_DIR"]).resolve() if env.get("DPS_FILES_DIR") else None,
+        ocr_workers=_ocr_workers(env),
         clamd_address=env.get("DPS_CLAMD_ADDRESS", ""),
         registry_order=_registry_order(env.get("DPS_REGISTRY_ORDER", "")),
         nta_app_id=env.get("DPS_NTA_APP_ID", "").strip(),
@@ -121,6 +124,13 @@ def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
     if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
         raise SettingsError(f"{name} must be an http:// or https:// URL, got {url!r}")
     return url
+
+
+def _ocr_workers(env: Mapping[str, str]) -> int:
+    count = _int(env, "DPS_OCR_WORKERS", min(4, os.cpu_count() or 1))
+    if not 0 <= count <= 64:
+        raise SettingsError(f"DPS_OCR_WORKERS must be between 0 and 64, got {count}")
+    return count
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

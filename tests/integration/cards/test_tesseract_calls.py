@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from dps.adapters.ocr.preprocess import decode, prepare
-from dps.adapters.ocr.tesseract_calls import CommandLineCalls, WorkerCalls, tessdata_dir
+from dps.adapters.ocr.tesseract import TesseractOcr
+from dps.adapters.ocr.tesseract_calls import CommandLineCalls, WorkerCalls, shared_calls, tessdata_dir
 from dps.application.cards.ports import OcrUnavailable
 from tests.fixtures.cards.pools import random_card
 from tests.fixtures.cards.render import render_card
@@ -69,7 +70,7 @@ def test_two_threads_share_the_pool(workers: WorkerCalls, page: Image.Image) -> 
     for thread in threads:
         thread.join()
     assert [together[n] for n in range(len(images))] == alone
-    assert workers._running == 2  # noqa: SLF001 - at most `size` processes, kept for the next calls
+    assert workers._running == 2  # at most `size` processes, kept for the next calls
 
 
 def test_a_call_past_its_timeout_fails_and_the_next_is_answered(workers: WorkerCalls, page: Image.Image) -> None:
@@ -80,15 +81,15 @@ def test_a_call_past_its_timeout_fails_and_the_next_is_answered(workers: WorkerC
 
 def test_a_killed_worker_is_replaced(workers: WorkerCalls, page: Image.Image) -> None:
     first = workers.tsv(line_of(page), "jpn", 7, interword=False, timeout=30)
-    (idle,) = workers._idle  # noqa: SLF001
+    (idle,) = workers._idle
     idle.proc.kill()
     idle.proc.wait()
     assert workers.tsv(line_of(page), "jpn", 7, interword=False, timeout=30) == first
-    assert workers._idle[0] is not idle  # noqa: SLF001
+    assert workers._idle[0] is not idle
 
 
 def test_missing_language_data_is_named(workers: WorkerCalls, page: Image.Image) -> None:
-    with pytest.raises(OcrUnavailable, match="missing tesseract language data.*klingon"):
+    with pytest.raises(OcrUnavailable, match=r"missing tesseract language data.*klingon"):
         workers.tsv(page, "klingon", 6, interword=False, timeout=30)
     assert "\t" in workers.tsv(line_of(page), "jpn", 7, interword=False, timeout=30)
 
@@ -102,3 +103,10 @@ def test_without_the_library_the_command_line_answers(page: Image.Image, tmp_pat
     got = calls.tsv(image, "jpn", 7, interword=False, timeout=30)
     assert calls.missing == "tesserocr is not installed here"
     assert got == CommandLineCalls().tsv(image, "jpn", 7, interword=False, timeout=30)
+
+
+def test_the_shared_pool_is_one_per_setting() -> None:
+    assert shared_calls(workers=2) is shared_calls(workers=2)
+    assert isinstance(shared_calls(workers=2), WorkerCalls)
+    assert isinstance(shared_calls(workers=0), CommandLineCalls)
+    assert TesseractOcr(workers=0).calls is shared_calls(workers=0)

@@ -36,7 +36,7 @@ from attrs import frozen
 from PIL import Image
 
 from dps.adapters.ocr.preprocess import PrepareOptions, decode, prepare
-from dps.adapters.ocr.tesseract_calls import TesseractCalls, shared_calls
+from dps.adapters.ocr.tesseract_calls import DEFAULT_WORKERS, TesseractCalls, shared_calls
 from dps.adapters.ocr.text_regions import (
     bottom_lines,
     erase_leading_mark,
@@ -86,8 +86,8 @@ class TesseractOcr:
                  latin_language: str = "eng",
                  vertical_language: str = "jpn_vert", threads: int | None = 1,
                  options: PrepareOptions | None = None, good_enough: int = 7,
-                 calls: TesseractCalls | None = None) -> None:
-        self.calls = calls or shared_calls(binary=binary, threads=threads)
+                 workers: int = DEFAULT_WORKERS, calls: TesseractCalls | None = None) -> None:
+        self.calls = calls or shared_calls(binary=binary, threads=threads, workers=workers)
         """Worker processes with the models loaded (the command line where the library is missing)."""
         self.timeout = timeout
         self.language = language

@@ -274,18 +274,21 @@ def tessdata_dir(binary: str = "tesseract") -> str:
     return m.group(1) if m else ""
 
 
-_shared: dict[tuple[str, int | None], WorkerCalls] = {}
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
+_shared: dict[tuple[str, int | None, int], TesseractCalls] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_calls(*, binary: str = "tesseract", threads: int | None = 1) -> TesseractCalls:
-    """The process's worker pool for this binary's models and thread count, made on first use."""
-    key = (binary, threads)
+def shared_calls(*, binary: str = "tesseract", threads: int | None = 1, workers: int = DEFAULT_WORKERS
+                 ) -> TesseractCalls:
+    """The process's pool of `workers` processes for this binary's models and thread count, made on first use;
+    with no workers, the command line."""
+    key = (binary, threads, workers)
     with _shared_lock:
         calls = _shared.get(key)
         if calls is None:
-            calls = WorkerCalls(tessdata=tessdata_dir(binary), threads=threads,
-                                size=min(4, os.cpu_count() or 1),
-                                fallback=CommandLineCalls(binary=binary, threads=threads))
+            fallback = CommandLineCalls(binary=binary, threads=threads)
+            calls = fallback if workers <= 0 else WorkerCalls(
+                tessdata=tessdata_dir(binary), threads=threads, size=workers, fallback=fallback)
             _shared[key] = calls
         return calls
