@@ -4,6 +4,8 @@ tests control what a card 'says' without depending on Tesseract's speed or accur
 from __future__ import annotations
 
 import io
+import threading
+import time
 from collections.abc import Sequence
 
 from attrs import define, field
@@ -19,9 +21,25 @@ class FakeOcr:
     explode: set[bytes] = field(factory=set)
     """Images on which the engine crashes with an unexpected error (a bug in an adapter)."""
     calls: int = 0
+    delay: float = 0.0
+    """Seconds each read takes (to see reads overlap)."""
+    busy: int = 0
+    most_at_once: int = 0
+    _lock: threading.Lock = field(factory=threading.Lock)
 
     def read(self, image: bytes) -> OcrResult:
-        self.calls += 1
+        with self._lock:
+            self.calls += 1
+            self.busy += 1
+            self.most_at_once = max(self.most_at_once, self.busy)
+        try:
+            time.sleep(self.delay)
+            return self._read(image)
+        finally:
+            with self._lock:
+                self.busy -= 1
+
+    def _read(self, image: bytes) -> OcrResult:
         if self.broken:
             raise OcrUnavailable("tesseract is not installed")
         if image in self.explode:

@@ -19,5 +19,6 @@ def build_card_import_deps(settings: Settings, sales: SalesDeps, registry: Corpo
     return CardImportDeps(
         sales=sales, ocr=TesseractOcr(workers=settings.ocr_workers), images=PillowCardImages(),
         pdf=PdftoppmPages() if pdftoppm_available() else None, registry=registry,
-        limits=CardImportLimits(max_file_bytes=settings.max_upload_bytes),
+        limits=CardImportLimits(max_file_bytes=settings.max_upload_bytes,
+                                parallel_reads=max(1, settings.ocr_workers)),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
@@ -302,3 +303,20 @@ def test_two_cards_of_one_new_person_in_a_selection_make_one_person(w: CardWorld
     assert not second.person_created
     assert second.person_id == first.person_id
     assert second.account_id == first.account_id
+
+
+def test_cards_are_read_side_by_side_and_each_keeps_its_own_result(w: CardWorld) -> None:
+    alice = w.d.principal("alice")
+    w.deps = attrs.evolve(w.deps, limits=attrs.evolve(w.deps.limits, parallel_reads=2))
+    w.ocr.delay = 0.05
+    images = [w.image(f"株式会社テスト{n}", f"山田 太郎{n}", f"t{n}@test{n}.co.jp") for n in range(6)]
+    w.ocr.explode.add(images[2])
+    report = StageCards(w.deps)(alice, [Upload(f"c{n}.png", data) for n, data in enumerate(images)])
+    progress = ReadStagedCards(w.deps)(alice, report.batch_id)
+    assert progress.finished
+    assert w.ocr.most_at_once == 2
+    cards = {i.card.file_name: i.card for i in ListStagedCards(w.deps)(alice, report.batch_id).items}
+    assert cards["c2.png"].status is StagedStatus.FAILED
+    for n in (0, 1, 3, 4, 5):
+        assert cards[f"c{n}.png"].status is StagedStatus.READY
+        assert cards[f"c{n}.png"].fields.email == f"t{n}@test{n}.co.jp"

@@ -33,6 +33,8 @@ class CardImportLimits:
     max_archive_bytes: int = 200 * MB
     """Total uncompressed size of the entries of one zip (a zip bomb is refused before inflating)."""
     max_pdf_pages: int = 50
+    parallel_reads: int = 1
+    """Cards of one batch read at once (the OCR engine's worker processes, DPS_OCR_WORKERS)."""
 
 
 @frozen
