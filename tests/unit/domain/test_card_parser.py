@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,3 +188,17 @@ def test_normalise_line_folds_width_and_ocr_spacing() -> None:
     assert normalise_line("ＴＥＬ　０３－１２３４－５６７８") == "TEL 03-1234-5678"
     assert normalise_line("taro. yamada @ example. co. jp") == "taro.yamada@example.co.jp"
     assert normalise_line("https: //www. example. co. jp") == "https://www.example.co.jp"
+
+
+@pytest.mark.parametrize(("line", "family", "given"), [
+    ("長谷川大輔", "長谷川", "大輔"),
+    ("長谷川誠", "長谷川", "誠"),
+    ("佐々木健一", "佐々木", "健一"),
+    ("田中太郎", "田中", "太郎"),   # two kanji and two: the common cut
+    ("長谷 川大輔", "長谷", "川大輔"),  # a printed gap is the cut, whatever the names
+    ("山田翔太郎", "山田", "翔太郎"),
+])
+def test_a_name_without_its_gap_is_cut_after_a_known_three_kanji_family_name(line: str, family: str,
+                                                                              given: str) -> None:
+    fields = parse_card(["株式会社サンプル", line, "taro@sample.co.jp"])
+    assert (fields.family_name, fields.given_name) == (family, given)

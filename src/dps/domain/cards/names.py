@@ -17,6 +17,15 @@ _ROMAJI_NAME = re.compile(r"^([A-Z][A-Za-z'\-]+)\s+([A-Z][A-Za-z'\-]+)$")
 
 # -- name and reading ---------------------------------------------------------------------------
 
+THREE_KANJI_FAMILY_NAMES = frozenset({
+    "長谷川", "佐々木", "五十嵐", "久保田", "小野寺", "大久保", "小笠原", "宇佐美", "佐久間", "長谷部",
+    "阿久津", "日比野", "加賀谷", "波多野", "小野田", "大和田", "三田村", "伊集院", "東海林", "西園寺",
+    "小山内", "喜多村", "曽我部", "仲宗根", "大河内", "宇都宮", "小田切", "八木沢",
+})
+"""Common family names of three kanji: a name printed without its gap (`長谷川大輔`) is cut after them,
+not after two kanji as most family names are."""
+
+
 def _split_kanji_name(text: str) -> tuple[str, str] | None:
     s = text.strip()
     m = _KANJI_NAME.match(s)
@@ -27,7 +36,7 @@ def _split_kanji_name(text: str) -> tuple[str, str] | None:
         s = re.sub(f"[{_HIRA}]", "", s)  # `拓ぜ也`: a speck read as a kana inside the name
     if not re.fullmatch(f"[{_KANJI}]{{2,6}}", s):
         return None
-    cut = {2: 1, 3: 2, 4: 2, 5: 2, 6: 3}[len(s)]
+    cut = 3 if len(s) >= 4 and s[:3] in THREE_KANJI_FAMILY_NAMES else {2: 1, 3: 2, 4: 2, 5: 2, 6: 3}[len(s)]
     return s[:cut], s[cut:]
 
 
