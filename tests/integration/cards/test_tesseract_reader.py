@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from dps.adapters.ocr.preprocess import decode, prepare
 from dps.adapters.ocr.tesseract import TesseractOcr
-from dps.adapters.ocr.text_regions import erase_leading_mark
+from dps.adapters.ocr.text_regions import erase_leading_mark, unread_regions
 from dps.application.cards.ports import UnreadableImage
 from dps.domain.cards import parse_card
 from tests.fixtures.cards.pools import Layout, random_card
@@ -93,3 +93,18 @@ def test_a_solid_logo_before_the_company_is_blanked_and_a_bold_glyph_is_not() ->
     assert cleaned.crop((20, 15, 100, 95)).getextrema()[0] > 200  # the disc is paper now
     assert cleaned.crop((125, 20, 600, 90)).getextrema()[0] < 100  # the name is still there
     assert erase_leading_mark(line_image(logo=False), 56) is None
+
+
+def test_a_short_line_inside_a_big_line_s_box_still_counts_as_unread() -> None:
+    """Tesseract sometimes gives the big name a box that swallows the short title printed just above it,
+    without reading the title: only the name's own band counts as read, so the title is read again."""
+    img = Image.new("L", (1600, 900), 250)
+    draw = ImageDraw.Draw(img)
+    draw.text((100, 200), "課長", font=card_font(40), fill=30)
+    draw.text((100, 300), "佐藤 花子", font=card_font(130, bold=True), fill=30)
+    swallowed = (95, 195, 800, 460)  # the name's box as Tesseract gave it, the title inside
+    regions = unread_regions(img, [swallowed])
+    assert len(regions) == 1
+    left, top, right, bottom = regions[0]
+    assert top >= 190 and bottom <= 270 and left <= 105 and right >= 170, regions  # the title, not the name
+    assert unread_regions(img, [(95, 195, 800, 270), swallowed]) == []  # read title: nothing left

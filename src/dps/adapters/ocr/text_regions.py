@@ -175,10 +175,14 @@ def unread_regions(gray: Image.Image, boxes: list[tuple[int, int, int, int]]) ->
     for box in ((0, 0, edge, ink.height), (ink.width - edge, 0, ink.width, ink.height), (0, 0, ink.width, edge),
                 (0, ink.height - edge, ink.width, ink.height)):
         ink.paste(0, box)
+    printed = ink.copy()
     for left, top, right, bottom in boxes:
-        pad = (bottom - top) * 0.25
-        ink.paste(0, (max(0, int((left - pad) / sx)), max(0, int((top - pad) / sy)),
-                      min(ink.width, int((right + pad) / sx) + 1), min(ink.height, int((bottom + pad) / sy) + 1)))
+        box = (max(0, int(left / sx)), max(0, int(top / sy)), min(ink.width, int(right / sx) + 1),
+               min(ink.height, int(bottom / sy) + 1))
+        band_top, band_bottom = _line_band(printed, box)
+        pad = (band_bottom - band_top) * 0.25
+        ink.paste(0, (max(0, int(box[0] - pad)), max(0, int(band_top - pad)),
+                      min(ink.width, int(box[2] + pad) + 1), min(ink.height, int(band_bottom + pad) + 1)))
     if ink.getbbox() is None:
         return []
     rows = [v / 255 * ink.width for v in ink.resize((1, ink.height), Image.Resampling.BOX).tobytes()]
@@ -194,10 +198,32 @@ def unread_regions(gray: Image.Image, boxes: list[tuple[int, int, int, int]]) ->
                 continue  # a speck, a stray glyph or a mark, not a word
             word = band.crop((left, 0, right, height))
             density = sum(word.histogram()[255:]) / max(1, word.width * word.height)
-            if not 0.08 <= density <= 0.6:
+            if not 0.08 <= density <= 0.7:  # dense kanji (課長) reach 0.6; a solid mark is near 1
                 continue
             found.append((int(left * sx), int(top * sy), int(right * sx), int(bottom * sy)))
     return found[:6]
+
+
+def _line_band(ink: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The rows of `box` (thumbnail pixels) that hold its line: the tallest band of ink and the bands close
+    to it. A short line just above or below (a two-glyph title over a big name) that Tesseract's box
+    swallowed without reading it is left out, so it still counts as unread."""
+    left, top, right, bottom = box
+    if right - left < 2 or bottom - top < 2:
+        return top, bottom
+    crop = ink.crop(box)
+    rows = [v / 255 * crop.width for v in crop.resize((1, crop.height), Image.Resampling.BOX).tobytes()]
+    bands = _ink_runs(rows, 0.5, 2)
+    if len(bands) < 2:
+        return top, bottom
+    main = max(range(len(bands)), key=lambda i: bands[i][1] - bands[i][0])
+    gap = max(2, int((bands[main][1] - bands[main][0]) * 0.3))
+    first = last = main
+    while first > 0 and bands[first][0] - bands[first - 1][1] < gap:
+        first -= 1
+    while last < len(bands) - 1 and bands[last + 1][0] - bands[last][1] < gap:
+        last += 1
+    return top + bands[first][0], top + bands[last][1]
 
 
 def erase_leading_mark(line: Image.Image, height: int) -> Image.Image | None:
