@@ -106,5 +106,6 @@ def test_a_short_line_inside_a_big_line_s_box_still_counts_as_unread() -> None:
     regions = unread_regions(img, [swallowed])
     assert len(regions) == 1
     left, top, right, bottom = regions[0]
-    assert top >= 190 and bottom <= 270 and left <= 105 and right >= 170, regions  # the title, not the name
+    assert (top >= 190, bottom <= 270) == (True, True), regions  # the title's rows, not the name's
+    assert (left <= 105, right >= 170) == (True, True), regions
     assert unread_regions(img, [(95, 195, 800, 270), swallowed]) == []  # read title: nothing left
