@@ -110,3 +110,48 @@ def test_the_shared_pool_is_one_per_setting() -> None:
     assert isinstance(shared_calls(workers=2), WorkerCalls)
     assert isinstance(shared_calls(workers=0), CommandLineCalls)
     assert TesseractOcr(workers=0).calls is shared_calls(workers=0)
+
+
+FAKE_LIBRARY = '''
+import os
+os.write(1, b"library noise on stdout\\n")
+
+
+class PSM:
+    OSD_ONLY = 0
+
+
+class PyTessBaseAPI:
+    def __init__(self, path, lang):
+        pass
+
+    def SetVariable(self, name, value):
+        return True
+
+    def SetPageSegMode(self, psm):
+        pass
+
+    def SetImageBytes(self, pixels, width, height, depth, stride):
+        os.write(1, b"more noise\\n")
+        self.size = (width, height)
+
+    def Recognize(self):
+        return True
+
+    def GetTSVText(self, page):
+        return "5\\t1\\t1\\t1\\t1\\t1\\t0\\t0\\t%d\\t%d\\t95.0\\tword\\n" % self.size
+'''
+
+
+def test_what_the_library_prints_on_stdout_does_not_break_the_answers(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tesserocr.py").write_text(FAKE_LIBRARY)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    calls = WorkerCalls(tessdata=tessdata_dir(), size=1)
+    try:
+        for size in ((30, 20), (40, 10)):
+            got = calls.tsv(Image.new("L", size, 255), "jpn", 7, interword=False, timeout=30)
+            assert got.splitlines()[1] == f"5\t1\t1\t1\t1\t1\t0\t0\t{size[0]}\t{size[1]}\t95.0\tword"
+        assert calls.missing is None
+    finally:
+        calls.close()

@@ -13,6 +13,7 @@ worker is ready. The worker ends when its stdin closes, so it never outlives the
 from __future__ import annotations
 
 import json
+import os
 import struct
 import sys
 from typing import IO, Any
@@ -110,7 +111,10 @@ class _Engines:
 
 
 def main(argv: list[str]) -> int:
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin = sys.stdin.buffer
+    # frames go to a copy of stdout; the library's own prints (to fd 1) go to stderr instead of into a frame
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     try:
         engines = _Engines(argv[0])
     except ImportError as e:  # no tesserocr here: the caller falls back to the command line
