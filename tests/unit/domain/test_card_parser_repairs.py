@@ -39,6 +39,10 @@ def test_company_lines_as_read(line: str, company: str) -> None:
      "https://www.chuo-logi.co.jp"),
     (["E-mail |.wilson@koyo-chem.co.jp"], "l.wilson@koyo-chem.co.jp", ""),
     (["Web https://www.nihon-tech.co"], "", "https://www.nihon-tech.co.jp"),
+    (["hanako.yoshida@minato-foods.co.ip", "https://www.sakura-nw.ip"], "hanako.yoshida@minato-foods.co.jp",
+     "https://www.sakura-nw.jp"),
+    (["E-mail ito@koyo.co.lp"], "ito@koyo.co.jp", ""),
+    (["https://www.example.io"], "", "https://www.example.io"),  # a real top-level domain stays
 ])
 def test_emails_and_urls_as_read(lines: list[str], email: str, url: str) -> None:
     got = parse_card(lines)

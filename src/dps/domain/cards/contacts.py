@@ -72,9 +72,10 @@ def _take_url(items: list[_Line], out: dict[str, str]) -> None:
 
 
 def _fix_domain(address: str) -> str:
-    """Repair the Japanese second-level domains OCR mangles: `co.jjp`, `cojp`, `co.Jp`, `.co,jp`."""
-    s = re.sub(r"[.,]?\s*(co|ne|or|ac|go)[.,]?\s*[jJ]+[pP]$", r".\1.jp", address)
-    s = re.sub(r"[.,]\s*[jJ]+[pP]$", ".jp", s)
+    """Repair the Japanese second-level domains OCR mangles: `co.jjp`, `cojp`, `co.Jp`, `.co,jp`, `co.ip`
+    (there is no `.ip` top-level domain: it is `.jp` with the j's tail lost)."""
+    s = re.sub(r"[.,]?\s*(co|ne|or|ac|go)[.,]?\s*(?:[jJ]+|[iIl])[pP]$", r".\1.jp", address)
+    s = re.sub(r"[.,]\s*(?:[jJ]+|[iI])[pP]$", ".jp", s)
     s = re.sub(r"[.,]\s*c[o0]m$", ".com", s)
     s = re.sub(r"\.co$", ".co.jp", s)  # the `jp` lost at the edge of a photo
     return s
