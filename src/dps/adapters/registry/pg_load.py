@@ -90,6 +90,19 @@ class StagedColumns:
 
     def row(self) -> str:
         """The table's columns (COLUMNS order) from a staged row that has `name_key`."""
+        values = self.values()
+        return ", ".join(f"{values[c]} AS {c}" for c in COLUMNS)
+
+    def unchanged(self, stored: str) -> str:
+        """The staged row would store what the `stored` row of the table holds: every column but the search
+        key, which follows from the name."""
+        values = self.values()
+        compared = [c for c in _DATA_COLUMNS if c != "name_search"]
+        return (f"({', '.join(f'{stored}.{c}' for c in compared)}) IS NOT DISTINCT FROM "
+                f"({', '.join(values[c] for c in compared)})")
+
+    def values(self) -> dict[str, str]:
+        """Each column of the table as an expression over a staged row (`name_key` for the search key)."""
         text = self.text
         en_address = (f"coalesce(nullif(concat_ws(', ', CASE WHEN {self(26)} <> '' THEN {text(26)} END, "
                       f"CASE WHEN {self(25)} <> '' THEN {text(25)} END), ''), {text(27)})")
@@ -101,7 +114,7 @@ class StagedColumns:
             "change_date": "nullif(c5, '')::date", "update_date": "nullif(c4, '')::date",
             "assignment_date": "nullif(c22, '')::date", "hihyoji": f"{self(29)} = '1'",
         }
-        return ", ".join(f"{values[c]} AS {c}" for c in COLUMNS)
+        return values
 
 
 def _digits(col: str, n: int) -> str:
@@ -245,6 +258,11 @@ class PgCopyLoad:
                 inserted = conn.exec_driver_sql(f"INSERT INTO registry_corporations ({names}) {rows}").rowcount
                 rebuild()
                 return inserted, 0, deleted
+            # A reload of a file mostly repeats what is stored: rows that would store the same skip the key and
+            # the upsert (a join on the number and a comparison instead).
+            changed = (f"SELECT l.* FROM ({kept}) l LEFT JOIN registry_corporations r ON r.corporate_number = l.c1 "  # noqa: S608
+                       f"WHERE r.corporate_number IS NULL OR NOT ({cols.unchanged('r')})")
+            rows = f"SELECT {cols.row()} FROM ({key_levels(changed)}) s"  # noqa: S608
             mine = ", ".join(f"registry_corporations.{c}" for c in _DATA_COLUMNS)
             excluded = ", ".join(f"excluded.{c}" for c in _DATA_COLUMNS)
             sets = ", ".join(f"{c} = excluded.{c}" for c in _DATA_COLUMNS)
