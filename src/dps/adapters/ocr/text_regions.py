@@ -71,11 +71,27 @@ def _first_ink_row(strip: Image.Image) -> int:
 def ink_mask(small: Image.Image) -> Image.Image:
     """Ink (255) where a pixel is clearly darker than the paper around it: unlike one global threshold,
     darker corners of a photo (vignetting, shadow) stay paper."""
-    paper = small
-    for _ in range(4):  # a 9 x 9 maximum as four 3 x 3 ones: the same result, several times faster
-        paper = paper.filter(ImageFilter.MaxFilter(3))
+    paper = max_filter(small, 9)
     darker = ImageChops.subtract(paper, small)
     return darker.point(lambda v: 255 if v > 70 else 0).filter(ImageFilter.MedianFilter(3))
+
+
+def max_filter(img: Image.Image, size: int) -> Image.Image:
+    """`img.filter(ImageFilter.MaxFilter(size))` (odd `size`) for an "L" image, pixel for pixel, as a row
+    maximum then a column maximum of shifted copies: a square maximum is separable, and the black that a
+    shift brings in at the edges changes no maximum (Pillow repeats the edge pixels instead). Many times
+    faster than the rank filter, whose cost grows with size x size."""
+    reach = size // 2
+    width, height = img.size
+    rows = img
+    for d in range(1, reach + 1):
+        rows = ImageChops.lighter(rows, ImageChops.lighter(img.crop((d, 0, width + d, height)),
+                                                           img.crop((-d, 0, width - d, height))))
+    out = rows
+    for d in range(1, reach + 1):
+        out = ImageChops.lighter(out, ImageChops.lighter(rows.crop((0, d, width, height + d)),
+                                                         rows.crop((0, -d, width, height - d))))
+    return out
 
 
 def stack_columns(gray: Image.Image) -> Image.Image | None:
