@@ -1,5 +1,5 @@
 """`max_filter` (separable square maximum) gives Pillow's MaxFilter pixel for pixel, edges included, and the
-four 3 x 3 maxima the ink mask used before."""
+four 3 x 3 maxima the ink mask used before; `binary_median3` gives its MedianFilter(3) on black-and-white masks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 
-from dps.adapters.ocr.text_regions import max_filter
+from dps.adapters.ocr.text_regions import binary_median3, max_filter
 
 
 @st.composite
@@ -31,3 +31,17 @@ def test_a_9_wide_maximum_is_four_3_wide_ones(img: Image.Image) -> None:
     for _ in range(4):
         four = four.filter(ImageFilter.MaxFilter(3))
     assert max_filter(img, 9).tobytes() == four.tobytes()
+
+
+@st.composite
+def ink_masks(draw: st.DrawFn) -> Image.Image:
+    width = draw(st.integers(1, 24))
+    height = draw(st.integers(1, 24))
+    pixels = draw(st.lists(st.sampled_from([0, 255]), min_size=width * height, max_size=width * height))
+    return Image.frombytes("L", (width, height), bytes(pixels))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ink_masks())
+def test_the_median_of_a_black_and_white_mask_is_pillows(img: Image.Image) -> None:
+    assert binary_median3(img).tobytes() == img.filter(ImageFilter.MedianFilter(3)).tobytes()

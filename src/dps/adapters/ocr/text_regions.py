@@ -33,7 +33,7 @@ def shrink_big_columns(gray: Image.Image, factor: float = 1.7) -> Image.Image:
     small.thumbnail((800, 800))
     sx = gray.width / small.width
     threshold = otsu(small)
-    ink = ImageOps.invert(small.point(lambda v: 255 if v > threshold else 0)).filter(ImageFilter.MedianFilter(3))
+    ink = binary_median3(ImageOps.invert(small.point(lambda v: 255 if v > threshold else 0)))
     band = ink.crop((0, 0, ink.width, int(ink.height * 0.75)))  # above the horizontal lines at the bottom
     profile = [v / 255 * band.height for v in band.resize((band.width, 1), Image.Resampling.BOX).tobytes()]
     runs = [r for r in _ink_runs(profile, band.height * 0.01, 3) if r[1] - r[0] >= 3]
@@ -73,7 +73,7 @@ def ink_mask(small: Image.Image) -> Image.Image:
     darker corners of a photo (vignetting, shadow) stay paper."""
     paper = max_filter(small, 9)
     darker = ImageChops.subtract(paper, small)
-    return darker.point(lambda v: 255 if v > 70 else 0).filter(ImageFilter.MedianFilter(3))
+    return binary_median3(darker.point(lambda v: 255 if v > 70 else 0))
 
 
 def max_filter(img: Image.Image, size: int) -> Image.Image:
@@ -92,6 +92,13 @@ def max_filter(img: Image.Image, size: int) -> Image.Image:
         out = ImageChops.lighter(out, ImageChops.lighter(rows.crop((0, d, width, height + d)),
                                                          rows.crop((0, -d, width, height - d))))
     return out
+
+
+def binary_median3(img: Image.Image) -> Image.Image:
+    """`img.filter(ImageFilter.MedianFilter(3))` for an "L" image of only 0 and 255, pixel for pixel: the
+    median of nine such pixels is 255 when five or more are, i.e. when their mean passes 127 (a 3 x 3 box
+    blur, which repeats the edge pixels as the median filter does). About nine times faster."""
+    return img.filter(ImageFilter.BoxBlur(1)).point(lambda v: 255 if v > 127 else 0)
 
 
 def stack_columns(gray: Image.Image) -> Image.Image | None:
