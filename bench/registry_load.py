@@ -195,12 +195,17 @@ def copy_file_floor(engine: sa.Engine, path: Path) -> float:
     cols = ", ".join(f"c{i} text" for i in range(30))
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS floor_file; CREATE TABLE floor_file ({cols})")
+    return _copy_in(engine, "COPY floor_file FROM STDIN (FORMAT csv)", path, skip_first_line=True)
+
+
+def _copy_in(engine: sa.Engine, sql: str, path: Path, *, skip_first_line: bool = False) -> float:
+    """Seconds to stream the file's bytes to `sql` (a COPY ... FROM STDIN), in one transaction."""
     start = time.perf_counter()
     with engine.begin() as conn:
         driver = conn.connection.driver_connection
-        with path.open("rb") as f, driver.cursor() as cur, cur.copy(
-                "COPY floor_file FROM STDIN (FORMAT csv)") as copy:
-            f.readline()
+        with path.open("rb") as f, driver.cursor() as cur, cur.copy(sql) as copy:
+            if skip_first_line:
+                f.readline()
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
     return time.perf_counter() - start
@@ -240,13 +245,7 @@ def copy_into_registry(engine: sa.Engine, tmp: Path) -> float:
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS floor_registry; "
                              "CREATE TABLE floor_registry (LIKE registry_corporations INCLUDING ALL)")
-    start = time.perf_counter()
-    with engine.begin() as conn:
-        driver = conn.connection.driver_connection
-        with dump.open("rb") as f, driver.cursor() as cur, cur.copy("COPY floor_registry FROM STDIN") as copy:
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
-    seconds = time.perf_counter() - start
+    seconds = _copy_in(engine, "COPY floor_registry FROM STDIN", dump)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE floor_registry")
     dump.unlink()
