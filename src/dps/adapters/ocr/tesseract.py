@@ -1,4 +1,5 @@
-"""The local OCR engine: Debian's Tesseract 5 (jpn, jpn_vert, eng, osd data) run as a subprocess.
+"""The local OCR engine: Debian's Tesseract 5 (jpn, jpn_vert, eng, osd data), called through worker processes
+that keep its models loaded (`tesseract_calls`; the `tesseract` command where tesserocr is missing).
 
 How a card is read (docs/adr/0016-card-ocr.md):
 
