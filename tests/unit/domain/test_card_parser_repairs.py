@@ -117,3 +117,12 @@ def test_a_vertical_postal_code_read_with_a_dot() -> None:
 def test_a_speck_read_as_a_kana_inside_the_name_is_dropped() -> None:
     got = parse_card(["株式会社サンプル商事", "井上 拓ぜ也"])
     assert (got.family_name, got.given_name) == ("井上", "拓也")
+
+
+def test_a_landline_behind_a_misread_mobile_label_is_the_phone() -> None:
+    got = parse_card(["株式会社サンプル", "吉田 大輔", "MIE 045-216-1086 Fax 045-251-4048"])
+    assert (got.phone, got.fax, got.mobile) == ("045-216-1086", "045-251-4048", "")
+    labelled = parse_card(["株式会社サンプル", "吉田 大輔", "TEL 045-216-1086 Mobile 090-1234-5678"])
+    assert (labelled.phone, labelled.mobile) == ("045-216-1086", "090-1234-5678")
+    international = parse_card(["Sample Inc.", "John Smith", "Mobile +81-3-1234-5678", "Mobile +81-90-1234-5678"])
+    assert (international.phone, international.mobile) == ("+81-3-1234-5678", "+81-90-1234-5678")

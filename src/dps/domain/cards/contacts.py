@@ -141,6 +141,8 @@ def _take_phones(items: list[_Line], out: dict[str, str]) -> None:
             kind = _label_before(text, m.start(), kept[-1][1] if kept else 0)
             digits = re.sub(r"\D", "", number)
             is_mobile_prefix = re.match(r"(?:0|\+?81)[789]0", digits) is not None
+            if kind == "mobile" and not is_mobile_prefix and re.match(r"0|81", digits):
+                kind = None  # a Japanese landline is no mobile: the label was misread (`MIE` for TEL)
             if kind is None:
                 if is_mobile_prefix:
                     kind = "mobile"
