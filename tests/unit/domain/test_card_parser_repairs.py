@@ -126,3 +126,10 @@ def test_a_landline_behind_a_misread_mobile_label_is_the_phone() -> None:
     assert (labelled.phone, labelled.mobile) == ("045-216-1086", "090-1234-5678")
     international = parse_card(["Sample Inc.", "John Smith", "Mobile +81-3-1234-5678", "Mobile +81-90-1234-5678"])
     assert (international.phone, international.mobile) == ("+81-3-1234-5678", "+81-90-1234-5678")
+
+
+def test_two_fax_labels_and_no_tel_make_the_first_the_phone() -> None:
+    got = parse_card(["株式会社サンプル", "松本 大輔", "FE 052-917-9063", "F 052-314-4770"])
+    assert (got.phone, got.fax) == ("052-917-9063", "052-314-4770")
+    both = parse_card(["株式会社サンプル", "松本 大輔", "TEL 052-917-9063", "FAX 052-314-4770"])
+    assert (both.phone, both.fax) == ("052-917-9063", "052-314-4770")

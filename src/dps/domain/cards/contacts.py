@@ -128,6 +128,7 @@ def _format_number(prefix: str, body: str) -> str | None:
 
 def _take_phones(items: list[_Line], out: dict[str, str]) -> None:
     unlabelled: list[str] = []
+    second_fax: list[str] = []
     for it in items:
         text = it.rest
         found = list(_NUMBER.finditer(text))
@@ -150,6 +151,8 @@ def _take_phones(items: list[_Line], out: dict[str, str]) -> None:
                     unlabelled.append(number)
                     kept.append((m.start(), m.end()))
                     continue
+            if kind == "fax" and "fax" in out and number != out["fax"]:
+                second_fax.append(number)
             out.setdefault(kind, number)
             kept.append((m.start(), m.end()))
         if kept:
@@ -159,6 +162,9 @@ def _take_phones(items: list[_Line], out: dict[str, str]) -> None:
             rest = _LABEL_RE.sub(" ", rest)
             it.rest = re.sub(r"\s+", " ", rest).strip(" :：,.")
             it.used = not it.rest or not re.search(r"\w{2,}", it.rest)
+    if second_fax and "phone" not in out and not unlabelled:
+        # two numbers labelled FAX and none TEL: the first label was TEL misread (`FE`); TEL comes first
+        out["phone"], out["fax"] = out["fax"], second_fax[0]
     for number in unlabelled:
         for kind in ("phone", "fax"):
             if kind not in out:
