@@ -9,6 +9,9 @@ from pathlib import Path
 
 from attrs import field, frozen
 
+DEFAULT_OCR_WORKERS = min(4, os.cpu_count() or 1)
+"""One Tesseract worker per core, at most four (the adapter's own default is the same)."""
+
 
 @frozen
 class Settings:
@@ -40,7 +43,7 @@ class Settings:
     """DPS_MAX_UPLOAD_BYTES: the largest accepted upload."""
     files_dir: Path | None = None
     """DPS_FILES_DIR: where attachment bytes are kept (default <data_dir>/files)."""
-    ocr_workers: int = field(factory=lambda: min(4, os.cpu_count() or 1))
+    ocr_workers: int = field(factory=lambda: DEFAULT_OCR_WORKERS)
     """DPS_OCR_WORKERS: Tesseract worker processes per DPS process (models kept loaded); 0 runs the command."""
     clamd_address: str = ""
     """DPS_CLAMD_ADDRESS: ClamAV daemon to scan uploads with, 'host:port' or a unix socket path; empty = no scan."""
@@ -127,7 +130,7 @@ def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 def _ocr_workers(env: Mapping[str, str]) -> int:
-    count = _int(env, "DPS_OCR_WORKERS", min(4, os.cpu_count() or 1))
+    count = _int(env, "DPS_OCR_WORKERS", DEFAULT_OCR_WORKERS)
     if not 0 <= count <= 64:
         raise SettingsError(f"DPS_OCR_WORKERS must be between 0 and 64, got {count}")
     return count

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import json
 import os
 import re
 import select
@@ -25,7 +24,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from dps.adapters.ocr.preprocess import to_png
-from dps.adapters.ocr.tesseract_worker import LENGTH, write_frame
+from dps.adapters.ocr.tesseract_worker import take_frame, write_frame
 from dps.application.cards.ports import OcrUnavailable
 
 
@@ -99,7 +98,7 @@ class _Worker:
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout
         while True:
-            frame = _complete_frame(self._buffer)
+            frame = take_frame(self._buffer)
             if frame is not None:
                 return frame
             left = deadline - time.monotonic()
@@ -114,7 +113,7 @@ class _Worker:
         assert self.proc.stdin is not None
         try:
             write_frame(self.proc.stdin, header, payload)
-        except (BrokenPipeError, OSError) as e:
+        except OSError as e:  # a broken pipe: the worker has gone
             raise _WorkerGone from e
         return self.answer(timeout)
 
@@ -125,23 +124,6 @@ class _Worker:
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None:
                 pipe.close()
-
-
-def _complete_frame(buffer: bytearray) -> tuple[dict[str, Any], bytes] | None:
-    """Take one whole frame off the front of `buffer`, or None while it is incomplete."""
-    size = LENGTH.size
-    if len(buffer) < size:
-        return None
-    head_end = size + LENGTH.unpack_from(buffer)[0]
-    if len(buffer) < head_end + size:
-        return None
-    end = head_end + size + LENGTH.unpack_from(buffer, head_end)[0]
-    if len(buffer) < end:
-        return None
-    header: dict[str, Any] = json.loads(bytes(buffer[size:head_end]))
-    payload = bytes(buffer[head_end + size:end])
-    del buffer[:end]
-    return header, payload
 
 
 class WorkerCalls:

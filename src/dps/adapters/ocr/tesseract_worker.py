@@ -16,6 +16,7 @@ import json
 import os
 import struct
 import sys
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 LENGTH = struct.Struct(">I")
@@ -30,30 +31,33 @@ def write_frame(out: IO[bytes], header: dict[str, Any], payload: bytes = b"") ->
     out.flush()
 
 
-def read_frame(stream: IO[bytes]) -> tuple[dict[str, Any], bytes] | None:
-    """The next message, or None at the end of the stream."""
-    head = _read_exact(stream, LENGTH.size)
-    if head is None:
+def take_frame(buffer: bytearray) -> tuple[dict[str, Any], bytes] | None:
+    """Take one whole message off the front of `buffer`, or None while it is incomplete."""
+    size = LENGTH.size
+    if len(buffer) < size:
         return None
-    header = _read_exact(stream, LENGTH.unpack(head)[0])
-    size = _read_exact(stream, LENGTH.size)
-    if header is None or size is None:
+    head_end = size + LENGTH.unpack_from(buffer)[0]
+    if len(buffer) < head_end + size:
         return None
-    payload = _read_exact(stream, LENGTH.unpack(size)[0])
-    if payload is None:
+    end = head_end + size + LENGTH.unpack_from(buffer, head_end)[0]
+    if len(buffer) < end:
         return None
-    decoded: dict[str, Any] = json.loads(header)
-    return decoded, payload
+    header: dict[str, Any] = json.loads(bytes(buffer[size:head_end]))
+    payload = bytes(buffer[head_end + size:end])
+    del buffer[:end]
+    return header, payload
 
 
-def _read_exact(stream: IO[bytes], n: int) -> bytes | None:
-    data = b""
-    while len(data) < n:
-        chunk = stream.read(n - len(data))
+def read_frames(read: Callable[[int], bytes]) -> Iterator[tuple[dict[str, Any], bytes]]:
+    """The messages of a stream, read in chunks by `read` (b"" at its end), until it ends."""
+    buffer = bytearray()
+    while True:
+        while (frame := take_frame(buffer)) is not None:
+            yield frame
+        chunk = read(1 << 16)
         if not chunk:
-            return None
-        data += chunk
-    return data
+            return
+        buffer += chunk
 
 
 def osd_text(orient_deg: int, orient_conf: float, script: str, script_conf: float) -> str:
@@ -111,7 +115,7 @@ class _Engines:
 
 
 def main(argv: list[str]) -> int:
-    stdin = sys.stdin.buffer
+    stdin = sys.stdin.fileno()
     # frames go to a copy of stdout; the library's own prints (to fd 1) go to stderr instead of into a frame
     stdout = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -121,8 +125,7 @@ def main(argv: list[str]) -> int:
         write_frame(stdout, {"ok": False, "kind": "missing", "error": str(e)})
         return 0
     write_frame(stdout, {"ok": True, "ready": True})
-    while (message := read_frame(stdin)) is not None:
-        request, pixels = message
+    for request, pixels in read_frames(lambda n: os.read(stdin, n)):
         try:
             text = engines.call(request, pixels)
         except LookupError as e:
